@@ -1,0 +1,7 @@
+export { DbModule } from './db.module';
+export { PrismaService } from './prisma.service';
+export { applyMigrations, readMigrations, MigrationError, type MigrationResult } from './migration-runner';
+export { isUniqueViolation } from './unique-violation';
+export { Prisma } from './generated/prisma/client';
+export type * from './generated/prisma/client';
+export * from './generated/prisma/enums';
