@@ -1,1 +1,2 @@
-export {};
+export { createTestDatabase, dropStaleTestDatabases, recreateDatabase, type TestDatabase } from './test-database';
+export { databaseUrl, TEMPLATE_DB, TEST_PG_ADMIN_URL, TEST_REDIS_URL, uniqueName } from './test-env';

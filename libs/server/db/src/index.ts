@@ -5,3 +5,6 @@ export { isUniqueViolation } from './unique-violation';
 export { Prisma } from './generated/prisma/client';
 export type * from './generated/prisma/client';
 export * from './generated/prisma/enums';
+import type { Prisma as PrismaNamespace } from './generated/prisma/client';
+/** A client or an open transaction: repositories take this so services decide the transaction. */
+export type Db = PrismaNamespace.TransactionClient;
