@@ -27,27 +27,34 @@ export class AuthModule {
       imports: [
         ...(options.imports ?? []),
         PassportModule,
-        JwtModule.registerAsync({
-          inject: [AppConfig],
-          useFactory: (config: AppConfig) => ({
-            secret: config.get('JWT_SECRET'),
-            signOptions: { issuer: config.get('JWT_ISSUER'), audience: config.get('JWT_AUDIENCE'), algorithm: 'HS256' },
-          }),
-        }),
       ],
       providers: [
         { provide: USER_PRINCIPAL_LOADER, useExisting: options.userPrincipalLoader },
         { provide: API_KEY_VERIFIER, useExisting: options.apiKeyVerifier },
         JwtStrategy,
         ApiKeyStrategy,
-        AccessTokenService,
         { provide: APP_GUARD, useClass: AuthenticationGuard },
         { provide: APP_GUARD, useClass: AuthorizationGuard },
       ],
-      exports: [AccessTokenService],
     };
   }
 }
+
+/** Issuing people's access tokens; used by the sessions service, apart from request authentication. */
+@Module({
+  imports: [
+    JwtModule.registerAsync({
+      inject: [AppConfig],
+      useFactory: (config: AppConfig) => ({
+        secret: config.get('JWT_SECRET'),
+        signOptions: { issuer: config.get('JWT_ISSUER'), audience: config.get('JWT_AUDIENCE'), algorithm: 'HS256' },
+      }),
+    }),
+  ],
+  providers: [AccessTokenService],
+  exports: [AccessTokenService],
+})
+export class TokensModule {}
 
 /** Password hashing is needed wherever users are created, so it has its own small module. */
 @Module({ providers: [PasswordHasher], exports: [PasswordHasher] })

@@ -1,7 +1,7 @@
 export { Access, ACCESS_POLICY, ALL_ROLES, IS_PUBLIC, Public, STAFF, WRITERS, type AccessPolicy } from './access-policy';
 export { AccessTokenService } from './access-token.service';
 export { API_KEY_PREFIX_MARK, extractApiKey } from './api-key-header';
-export { AuthModule, PasswordModule, type AuthModuleOptions } from './auth.module';
+export { AuthModule, PasswordModule, TokensModule, type AuthModuleOptions } from './auth.module';
 export { CurrentCaller } from './caller.decorator';
 export { PasswordHasher } from './password-hasher';
 export {

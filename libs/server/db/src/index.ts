@@ -8,3 +8,4 @@ export * from './generated/prisma/enums';
 import type { Prisma as PrismaNamespace } from './generated/prisma/client';
 /** A client or an open transaction: repositories take this so services decide the transaction. */
 export type Db = PrismaNamespace.TransactionClient;
+export { afterCursor, decodeCursor, encodeCursor, pageOf, type KeysetPosition } from './keyset-cursor';

@@ -1,0 +1,56 @@
+import { Injectable } from '@nestjs/common';
+import type { Caller } from '@bsp/auth';
+import type { ClusterResponse, CreateClusterRequest } from '@bsp/contracts';
+import { type Cluster, isUniqueViolation, PrismaService } from '@bsp/db';
+import { AuditService } from '@bsp/domain-audit';
+import { DomainError } from '@bsp/errors';
+import { ClustersRepository } from './clusters.repository';
+
+export function toClusterResponse(c: Cluster): ClusterResponse {
+  return {
+    id: c.id,
+    name: c.name,
+    region: c.region,
+    zone: c.zone,
+    apiServerUrl: c.apiServerUrl,
+    credentialsRef: c.credentialsRef,
+    capacity: c.capacity,
+    state: c.state,
+    createdAt: c.createdAt.toISOString(),
+    updatedAt: c.updatedAt.toISOString(),
+  };
+}
+
+/** Registered Kubernetes clusters: where numbers' pod sets may be placed (platform staff only). */
+@Injectable()
+export class ClustersService {
+  constructor(
+    private readonly prisma: PrismaService,
+    private readonly clusters: ClustersRepository,
+    private readonly audit: AuditService,
+  ) {}
+
+  async register(caller: Caller, request: CreateClusterRequest): Promise<ClusterResponse> {
+    try {
+      const cluster = await this.prisma.$transaction(async (tx) => {
+        const created = await this.clusters.create(tx, request);
+        await this.audit.record(tx, caller, {
+          action: 'cluster.create',
+          targetType: 'cluster',
+          targetId: created.id,
+          tenantId: null,
+          after: toClusterResponse(created),
+        });
+        return created;
+      });
+      return toClusterResponse(cluster);
+    } catch (error) {
+      if (isUniqueViolation(error, 'name')) throw new DomainError('cluster_name_taken', `A cluster named ${request.name} exists`);
+      throw error;
+    }
+  }
+
+  async list(filter: { region?: string }): Promise<ClusterResponse[]> {
+    return (await this.clusters.list(filter)).map(toClusterResponse);
+  }
+}

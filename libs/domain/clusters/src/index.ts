@@ -1,0 +1,2 @@
+export { ClustersModule } from './clusters.module';
+export { ClustersService, toClusterResponse } from './clusters.service';

@@ -1,0 +1,51 @@
+import { Injectable } from '@nestjs/common';
+import {
+  afterCursor,
+  type Db,
+  type KeysetPosition,
+  type NumberState,
+  type PhoneNumber,
+  type Prisma,
+  PrismaService,
+} from '@bsp/db';
+
+@Injectable()
+export class NumbersRepository {
+  constructor(private readonly prisma: PrismaService) {}
+
+  findById(id: string, db: Db = this.prisma): Promise<PhoneNumber | null> {
+    return db.phoneNumber.findUnique({ where: { id } });
+  }
+
+  create(db: Db, data: Prisma.PhoneNumberUncheckedCreateInput): Promise<PhoneNumber> {
+    return db.phoneNumber.create({ data });
+  }
+
+  update(db: Db, id: string, data: Prisma.PhoneNumberUncheckedUpdateInput): Promise<PhoneNumber> {
+    return db.phoneNumber.update({ where: { id }, data });
+  }
+
+  /** One tenant's numbers in keyset order; `onlyIds` narrows to a number-bound API key's numbers. */
+  listForTenant(options: {
+    tenantId: string;
+    onlyIds: readonly string[] | null;
+    state?: NumberState;
+    after?: KeysetPosition;
+    take: number;
+  }): Promise<PhoneNumber[]> {
+    return this.prisma.phoneNumber.findMany({
+      where: {
+        tenantId: options.tenantId,
+        ...(options.onlyIds !== null && { id: { in: [...options.onlyIds] } }),
+        ...(options.state && { state: options.state }),
+        ...afterCursor(options.after),
+      },
+      orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
+      take: options.take,
+    });
+  }
+
+  countInTenant(tenantId: string, ids: readonly string[]): Promise<number> {
+    return this.prisma.phoneNumber.count({ where: { tenantId, id: { in: [...ids] } } });
+  }
+}

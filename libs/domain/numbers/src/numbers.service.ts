@@ -1,0 +1,124 @@
+import { Injectable } from '@nestjs/common';
+import { type Caller, canAccessNumber } from '@bsp/auth';
+import type { CreateNumberRequest, NumberResponse, NumberState, Page } from '@bsp/contracts';
+import { decodeCursor, isUniqueViolation, pageOf, type PhoneNumber, PrismaService } from '@bsp/db';
+import { AuditService } from '@bsp/domain-audit';
+import { TenantsService } from '@bsp/domain-tenants';
+import { DomainError, NotFoundError } from '@bsp/errors';
+import { countryOf, parseE164 } from './e164';
+import { NumbersRepository } from './numbers.repository';
+
+export function toNumberResponse(n: PhoneNumber): NumberResponse {
+  return {
+    id: n.id,
+    tenantId: n.tenantId,
+    phoneNumber: n.phoneNumber,
+    country: countryOf(n.phoneNumber),
+    displayName: n.displayName,
+    region: n.region,
+    mode: n.mode,
+    state: n.state,
+    desiredState: n.desiredState,
+    stateReason: n.stateReason,
+    fencingEpoch: Number(n.fencingEpoch),
+    createdAt: n.createdAt.toISOString(),
+    updatedAt: n.updatedAt.toISOString(),
+  };
+}
+
+@Injectable()
+export class NumbersService {
+  constructor(
+    private readonly prisma: PrismaService,
+    private readonly numbers: NumbersRepository,
+    private readonly tenants: TenantsService,
+    private readonly audit: AuditService,
+  ) {}
+
+  async create(caller: Caller, tenantId: string, request: CreateNumberRequest): Promise<NumberResponse> {
+    const tenant = await this.tenants.getAccessible(caller, tenantId);
+    if (caller.principal.kind === 'api_key' && caller.principal.numberIds.length > 0) {
+      throw new DomainError('insufficient_scope', 'A key bound to specific numbers cannot add numbers');
+    }
+    const { e164 } = parseE164(request.phoneNumber);
+    if (tenant.state !== 'active') throw new DomainError('tenant_suspended', 'The tenant is suspended');
+    try {
+      const created = await this.prisma.$transaction(async (tx) => {
+        const number = await this.numbers.create(tx, {
+          tenantId,
+          phoneNumber: e164,
+          displayName: request.displayName?.trim() || null,
+          region: request.region ?? tenant.dataRegion,
+          mode: request.mode ?? 'single',
+        });
+        await this.audit.record(tx, caller, {
+          action: 'number.create',
+          targetType: 'number',
+          targetId: number.id,
+          tenantId,
+          after: toNumberResponse(number),
+        });
+        return number;
+      });
+      return toNumberResponse(created);
+    } catch (error) {
+      // The unique index decides races: whichever insert commits first wins, the rest get 409.
+      if (isUniqueViolation(error, 'phone_number') || isUniqueViolation(error, 'phoneNumber')) {
+        throw new DomainError('number_taken', 'This phone number is already registered');
+      }
+      throw error;
+    }
+  }
+
+  async list(
+    caller: Caller,
+    tenantId: string,
+    query: { cursor?: string; limit: number; state?: NumberState },
+  ): Promise<Page<NumberResponse>> {
+    await this.tenants.getAccessible(caller, tenantId);
+    const p = caller.principal;
+    const rows = await this.numbers.listForTenant({
+      tenantId,
+      onlyIds: p.kind === 'api_key' && p.numberIds.length > 0 ? p.numberIds : null,
+      state: query.state,
+      after: decodeCursor(query.cursor),
+      take: query.limit + 1,
+    });
+    return pageOf(rows, query.limit, toNumberResponse);
+  }
+
+  async get(caller: Caller, id: string): Promise<NumberResponse> {
+    return toNumberResponse(await this.getAccessible(caller, id));
+  }
+
+  async getAccessible(caller: Caller, id: string): Promise<PhoneNumber> {
+    const number = await this.numbers.findById(id);
+    if (!number || !canAccessNumber(caller.principal, number)) throw new NotFoundError('Number');
+    return number;
+  }
+
+  /** Marks the number for deprovisioning; the worker does the work. Asking twice changes nothing. */
+  async requestDeletion(caller: Caller, id: string): Promise<NumberResponse> {
+    const before = await this.getAccessible(caller, id);
+    if (before.desiredState === 'deleted') return toNumberResponse(before);
+    const after = await this.prisma.$transaction(async (tx) => {
+      const updated = await this.numbers.update(tx, id, { desiredState: 'deleted', state: 'deprovisioning', stateReason: null });
+      await this.audit.record(tx, caller, {
+        action: 'number.delete',
+        targetType: 'number',
+        targetId: id,
+        tenantId: before.tenantId,
+        before: toNumberResponse(before),
+        after: toNumberResponse(updated),
+      });
+      return updated;
+    });
+    return toNumberResponse(after);
+  }
+
+  /** Whether every id is a number of the tenant (for binding API keys to numbers). */
+  async allInTenant(tenantId: string, ids: readonly string[]): Promise<boolean> {
+    const unique = [...new Set(ids)];
+    return unique.length === 0 || (await this.numbers.countInTenant(tenantId, unique)) === unique.length;
+  }
+}

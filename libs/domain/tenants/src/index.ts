@@ -1,0 +1,2 @@
+export { TenantsModule } from './tenants.module';
+export { slugFromName, TenantsService, toTenantResponse } from './tenants.service';
