@@ -7,8 +7,8 @@ export const IS_PUBLIC = 'bsp:public';
 export interface AccessPolicy {
   /** People with one of these roles may call the route. */
   roles: readonly UserRole[];
-  /** API keys may call the route when they hold this scope; absent: keys may not call it at all. */
-  scope?: ApiKeyScope;
+  /** API keys may call the route when they hold this scope ('any': every valid key); absent: keys may not. */
+  scope?: ApiKeyScope | 'any';
 }
 
 /** Every route declares who may call it; a route without a policy is refused (deny by default). */

@@ -30,7 +30,7 @@ export class AuthorizationGuard implements CanActivate {
         throw new DomainError('forbidden', 'Your role does not allow this');
       case 'api_key':
         if (!policy.scope) throw new DomainError('forbidden', 'API keys cannot call this route');
-        if (principal.scopes.includes(policy.scope)) return true;
+        if (policy.scope === 'any' || principal.scopes.includes(policy.scope)) return true;
         throw new DomainError('insufficient_scope', `This API key lacks the ${policy.scope} scope`);
     }
   }

@@ -36,11 +36,7 @@ export class PasswordHasher {
     if (!match) return false;
     const [, ln, r, p, salt, expected] = match;
     const cost = 2 ** Number(ln);
-    const key = await scryptAsync(password, Buffer.from(salt!, 'base64'), {
-      ...this.options(cost),
-      blockSize: Number(r),
-      parallelization: Number(p),
-    });
+    const key = await scryptAsync(password, Buffer.from(salt!, 'base64'), this.options(cost, Number(r), Number(p)));
     const want = Buffer.from(expected!, 'base64');
     return want.length === key.length && timingSafeEqual(want, key);
   }
@@ -52,7 +48,7 @@ export class PasswordHasher {
     return false;
   }
 
-  private options(cost: number): ScryptOptions {
-    return { N: cost, r: BLOCK_SIZE, p: PARALLELISM, maxmem: 256 * cost * BLOCK_SIZE };
+  private options(cost: number, blockSize = BLOCK_SIZE, parallelism = PARALLELISM): ScryptOptions {
+    return { N: cost, r: blockSize, p: parallelism, maxmem: 256 * cost * blockSize };
   }
 }

@@ -1,0 +1,66 @@
+import { type DynamicModule, type MiddlewareConsumer, Module, type NestModule } from '@nestjs/common';
+import { APP_FILTER } from '@nestjs/core';
+import { AuthModule } from '@bsp/auth';
+import { ConfigModule } from '@bsp/config';
+import { DbModule } from '@bsp/db';
+import { ApiKeysModule, ApiKeysService } from '@bsp/domain-api-keys';
+import { AuditModule } from '@bsp/domain-audit';
+import { ClustersModule } from '@bsp/domain-clusters';
+import { NumbersModule } from '@bsp/domain-numbers';
+import { TenantsModule } from '@bsp/domain-tenants';
+import { SessionsModule, UsersModule, UsersService } from '@bsp/domain-users';
+import { ProblemFilter } from '@bsp/errors';
+import { HttpMetricsMiddleware, ObservabilityModule, type ObservabilityOptions } from '@bsp/observability';
+import { RedisModule } from '@bsp/redis';
+import { AdminSeedService } from './admin-seed.service';
+import { ApiKeysController } from './api-keys/api-keys.controller';
+import { AuditController } from './audit/audit.controller';
+import { AuthController } from './auth/auth.controller';
+import { ClustersController } from './clusters/clusters.controller';
+import { HealthController } from './health/health.controller';
+import { JsonBodyMiddleware } from './json-body.middleware';
+import { NumbersController } from './numbers/numbers.controller';
+import { TenantsController } from './tenants/tenants.controller';
+import { UsersController } from './users/users.controller';
+
+@Module({})
+export class ApiModule implements NestModule {
+  static forRoot(options: { logStream?: ObservabilityOptions['logStream'] } = {}): DynamicModule {
+    return {
+      module: ApiModule,
+      imports: [
+        ConfigModule,
+        ObservabilityModule.forRoot({ service: 'api', logStream: options.logStream }),
+        DbModule,
+        RedisModule,
+        AuditModule,
+        UsersModule,
+        SessionsModule,
+        TenantsModule,
+        NumbersModule,
+        ClustersModule,
+        ApiKeysModule,
+        AuthModule.forRoot({
+          imports: [UsersModule, ApiKeysModule],
+          userPrincipalLoader: UsersService,
+          apiKeyVerifier: ApiKeysService,
+        }),
+      ],
+      controllers: [
+        HealthController,
+        AuthController,
+        UsersController,
+        TenantsController,
+        NumbersController,
+        ClustersController,
+        ApiKeysController,
+        AuditController,
+      ],
+      providers: [AdminSeedService, { provide: APP_FILTER, useClass: ProblemFilter }],
+    };
+  }
+
+  configure(consumer: MiddlewareConsumer): void {
+    consumer.apply(HttpMetricsMiddleware, JsonBodyMiddleware).forRoutes('*');
+  }
+}
