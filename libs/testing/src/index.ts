@@ -1,2 +1,9 @@
-export { createTestDatabase, dropStaleTestDatabases, recreateDatabase, type TestDatabase } from './test-database';
+export {
+  createTestDatabase,
+  dropStaleTestDatabases,
+  recreateDatabase,
+  type TestDatabase,
+} from './test-database';
 export { databaseUrl, TEMPLATE_DB, TEST_PG_ADMIN_URL, TEST_REDIS_URL, uniqueName } from './test-env';
+export { startTestApi, type RequestOptions, type TestApi, type TestResponse } from './test-api';
+export * from './schema-introspection';
