@@ -10,6 +10,7 @@ import { NumbersModule } from '@bsp/domain-numbers';
 import { TenantsModule } from '@bsp/domain-tenants';
 import { SessionsModule, UsersModule, UsersService } from '@bsp/domain-users';
 import { ProblemFilter } from '@bsp/errors';
+import { HealthModule } from '@bsp/health';
 import { HttpMetricsMiddleware, ObservabilityModule, type ObservabilityOptions } from '@bsp/observability';
 import { RedisModule } from '@bsp/redis';
 import { AdminSeedService } from './admin-seed.service';
@@ -17,7 +18,6 @@ import { ApiKeysController } from './api-keys/api-keys.controller';
 import { AuditController } from './audit/audit.controller';
 import { AuthController } from './auth/auth.controller';
 import { ClustersController } from './clusters/clusters.controller';
-import { HealthController } from './health/health.controller';
 import { JsonBodyMiddleware } from './json-body.middleware';
 import { NumbersController } from './numbers/numbers.controller';
 import { TenantsController } from './tenants/tenants.controller';
@@ -33,6 +33,7 @@ export class ApiModule implements NestModule {
         ObservabilityModule.forRoot({ service: 'api', logStream: options.logStream }),
         DbModule,
         RedisModule,
+        HealthModule,
         AuditModule,
         UsersModule,
         SessionsModule,
@@ -47,7 +48,6 @@ export class ApiModule implements NestModule {
         }),
       ],
       controllers: [
-        HealthController,
         AuthController,
         UsersController,
         TenantsController,

@@ -24,7 +24,7 @@ export class JsonBodyMiddleware implements NestMiddleware {
       throw new DomainError('unsupported_media_type', 'Send the request body as application/json');
     }
     // Thrown (not passed to next) so Nest's exception filter turns it into problem+json.
-    await new Promise<void>((resolve, reject) => this.parse(req, res, (error?: unknown) => (error ? reject(error) : resolve())));
+    await new Promise<void>((resolve, reject) => this.parse(req, res, (error?: Error) => (error ? reject(error) : resolve())));
     next();
   }
 }

@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import type { INestApplication } from '@nestjs/common';
-import { Redis } from 'ioredis';
-import { createApiApp } from '@bsp/api-app';
+import { appFactory } from './app-factories';
 import { createTestDatabase, type TestDatabase } from './test-database';
-import { TEST_REDIS_URL, uniqueName } from './test-env';
+import { applyTestEnvironment, deleteRedisPrefix } from './test-environment';
+import { uniqueName } from './test-env';
 
 export interface TestResponse<T = any> {
   status: number;
@@ -45,22 +45,9 @@ export async function startTestApi(env: Record<string, string> = {}): Promise<Te
   const prefix = uniqueName('bsptest');
   const adminEmail = 'admin@bsp.test';
   const adminPassword = `admin-${randomBytes(8).toString('hex')}`;
-  Object.assign(process.env, {
-    NODE_ENV: 'test',
-    LOG_LEVEL: 'info',
-    DATABASE_URL: db.url,
-    DATABASE_POOL_MAX: '5',
-    REDIS_URL: TEST_REDIS_URL,
-    REDIS_KEY_PREFIX: prefix,
-    JWT_SECRET: randomBytes(32).toString('hex'),
-    API_KEY_PEPPER: randomBytes(32).toString('hex'),
-    PASSWORD_SCRYPT_COST: '4096',
-    BSP_ADMIN_EMAIL: adminEmail,
-    BSP_ADMIN_PASSWORD: adminPassword,
-    ...env,
-  });
+  applyTestEnvironment({ databaseUrl: db.url, redisPrefix: prefix, BSP_ADMIN_EMAIL: adminEmail, BSP_ADMIN_PASSWORD: adminPassword, ...env });
   const logs: string[] = [];
-  const app = await createApiApp({ logStream: { write: (line: string) => void logs.push(line) } });
+  const app = await appFactory('api')({ logStream: { write: (line: string) => void logs.push(line) } });
   await app.listen(0, '127.0.0.1');
   const url = (await app.getUrl()).replace('[::1]', '127.0.0.1');
 
@@ -91,17 +78,7 @@ export async function startTestApi(env: Record<string, string> = {}): Promise<Te
 
   const close = async (): Promise<void> => {
     await app.close();
-    const redis = new Redis(TEST_REDIS_URL);
-    try {
-      let cursor = '0';
-      do {
-        const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 500);
-        if (keys.length > 0) await redis.del(...keys);
-        cursor = next;
-      } while (cursor !== '0');
-    } finally {
-      redis.disconnect();
-    }
+    await deleteRedisPrefix(prefix);
     await db.drop();
   };
 

@@ -162,7 +162,7 @@ CREATE TABLE "audit_events" (
 CREATE UNIQUE INDEX "tenants_slug_key" ON "tenants"("slug");
 
 -- CreateIndex
-CREATE INDEX "tenants_state_created_at_idx" ON "tenants"("state", "created_at");
+CREATE INDEX "tenants_created_at_id_idx" ON "tenants"("created_at", "id");
 
 -- CreateIndex
 CREATE UNIQUE INDEX "users_email_key" ON "users"("email");

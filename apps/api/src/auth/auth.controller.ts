@@ -7,7 +7,7 @@ import { SessionsService } from '@bsp/domain-users';
 import { LoginDto, RefreshDto } from './auth.dto';
 
 function context(req: Request & { id?: unknown }) {
-  return { ip: req.ip ?? 'unknown', requestId: req.id ? String(req.id) : undefined };
+  return { ip: req.ip ?? 'unknown', requestId: typeof req.id === 'string' ? req.id : undefined };
 }
 
 @ApiTags('auth')

@@ -25,4 +25,12 @@ export class RefreshTokenRepository {
   async revokeFamily(familyId: string, at: Date): Promise<void> {
     await this.prisma.refreshToken.updateMany({ where: { familyId, revokedAt: null }, data: { revokedAt: at } });
   }
+
+  /** Deletes tokens that expired, or were revoked, before the cutoff; returns how many. */
+  async deleteDeadBefore(cutoff: Date): Promise<number> {
+    const { count } = await this.prisma.refreshToken.deleteMany({
+      where: { OR: [{ expiresAt: { lt: cutoff } }, { revokedAt: { lt: cutoff } }] },
+    });
+    return count;
+  }
 }

@@ -91,6 +91,11 @@ export class SessionsService {
     if (stored) await this.refreshTokens.revokeFamily(stored.familyId, new Date());
   }
 
+  /** Housekeeping: refresh tokens long dead serve no purpose (reuse detection needs only recent ones). */
+  pruneDeadTokens(olderThanSeconds: number): Promise<number> {
+    return this.refreshTokens.deleteDeadBefore(new Date(Date.now() - olderThanSeconds * 1000));
+  }
+
   private async issue(user: User, familyId: string): Promise<TokenResponse> {
     const refreshToken = randomBytes(32).toString('base64url');
     await this.refreshTokens.create({

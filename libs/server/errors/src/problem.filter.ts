@@ -35,7 +35,7 @@ function fromHttpException(error: HttpException): ProblemDetails {
 
 /** Body-parser errors arrive as plain errors with a `type`; they are client errors, never 500s. */
 function fromBodyParser(error: BodyParserError): ProblemDetails | undefined {
-  switch (error.type) {
+  switch (error.type ?? '') {
     case 'entity.too.large':
       return toProblem('payload_too_large', 'The request body is larger than allowed');
     case 'entity.parse.failed':

@@ -1,0 +1,27 @@
+import { Processor, WorkerHost } from '@nestjs/bullmq';
+import { Logger } from '@nestjs/common';
+import type { Job } from 'bullmq';
+import { SessionsService } from '@bsp/domain-users';
+import { JobName, type JobPayloads, QueueName } from '@bsp/queue';
+
+type MaintenanceJob = Job<JobPayloads[typeof JobName.PruneSessions], unknown, typeof JobName.PruneSessions>;
+
+/** Housekeeping jobs. Thin: each job calls one domain method; failures fail the job (retried). */
+@Processor(QueueName.Maintenance, { concurrency: 1 })
+export class MaintenanceProcessor extends WorkerHost {
+  private readonly logger = new Logger(MaintenanceProcessor.name);
+
+  constructor(private readonly sessions: SessionsService) {
+    super();
+  }
+
+  async process(job: MaintenanceJob): Promise<{ deleted: number }> {
+    switch (job.name) {
+      case JobName.PruneSessions: {
+        const deleted = await this.sessions.pruneDeadTokens(job.data.olderThanSeconds);
+        this.logger.log({ jobId: job.id, deleted }, 'pruned dead refresh tokens');
+        return { deleted };
+      }
+    }
+  }
+}

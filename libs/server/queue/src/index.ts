@@ -1,0 +1,2 @@
+export { QueueModule } from './queue.module';
+export { DEFAULT_JOB_OPTIONS, JobName, QUEUE_OF, QueueName, type JobPayloads } from './queue-registry';
