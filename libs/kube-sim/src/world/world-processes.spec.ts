@@ -6,7 +6,6 @@ import { INSTANT_WORLD_TIMINGS, type ProcessContext, type SimProcess } from './s
 import { WebAppProcess } from './webapp.process';
 import { WhatsAppNetwork } from './whatsapp-network';
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Json = Record<string, any>;
 
 const tick = (ms = 5) => new Promise((r) => setTimeout(r, ms));
