@@ -9,3 +9,20 @@ export { databaseUrl, TEMPLATE_DB, TEST_PG_ADMIN_URL, TEST_REDIS_URL, uniqueName
 export { applyTestEnvironment, deleteRedisPrefix } from './test-environment';
 export { startTestApi, type RequestOptions, type TestApi, type TestResponse } from './test-api';
 export * from './schema-introspection';
+export {
+  auditEvents,
+  countAllRows,
+  countRows,
+  createNumber,
+  createTenant,
+  createUser,
+  expectFieldError,
+  expectProblem,
+  expectStatus,
+  freshPhoneNumber,
+  issueApiKey,
+  sleep,
+  unique,
+  withDb,
+  type TestUser,
+} from './api-fixtures';
