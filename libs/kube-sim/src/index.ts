@@ -18,3 +18,6 @@ export type {
   TableColumn,
 } from './resources/resource-definition';
 export { parseQuantity } from './resources/quantity';
+export { startApiServer, type ApiServerOptions, type RunningApiServer } from './api/api-server';
+export { writeKubeconfig, type KubeconfigEntry } from './api/kubeconfig-writer';
+export { generateTlsMaterial, type TlsMaterial } from './api/tls-material';

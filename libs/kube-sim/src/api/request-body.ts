@@ -1,0 +1,37 @@
+import type { IncomingMessage } from 'node:http';
+import { parse as parseYaml } from 'yaml';
+import { ApiError } from '../store/api-error';
+
+const maxBody = 3 * 1024 * 1024;
+
+export async function readBody(req: IncomingMessage): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > maxBody)
+      throw new ApiError(413, 'RequestEntityTooLarge', 'Request entity too large: limit is 3145728');
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks);
+}
+
+export function mediaType(req: IncomingMessage): string {
+  return (req.headers['content-type'] ?? 'application/json').split(';')[0]!.trim().toLowerCase();
+}
+
+/** Decodes a JSON or YAML request body; protobuf (kubectl's imperative create) gets a clear 415. */
+export function decodeBody(raw: Buffer, type: string): unknown {
+  if (type.includes('protobuf'))
+    throw ApiError.unsupportedMediaType(
+      'the body of the request was in an unknown format - accepted media types include: application/json, application/yaml (this Kubernetes emulator does not decode protobuf: use `kubectl apply -f` or `kubectl create -f` with a manifest)',
+    );
+  if (raw.length === 0) return undefined;
+  const text = raw.toString('utf8');
+  try {
+    if (type.includes('yaml')) return parseYaml(text) as unknown;
+    return JSON.parse(text) as unknown;
+  } catch (e) {
+    throw ApiError.badRequest(`error decoding request body: ${(e as Error).message}`);
+  }
+}
