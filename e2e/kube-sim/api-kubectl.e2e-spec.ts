@@ -1,0 +1,484 @@
+import { execFile, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ObjectStore, startApiServer, writeKubeconfig, type RunningApiServer } from '@bsp/kube-sim';
+
+interface Run {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+const manifest = `
+apiVersion: v1
+kind: Namespace
+metadata: {name: shop}
+---
+apiVersion: v1
+kind: Secret
+metadata: {name: db, namespace: shop}
+stringData: {password: s3cret}
+---
+apiVersion: v1
+kind: ConfigMap
+metadata: {name: cfg, namespace: shop}
+data: {mode: prod}
+---
+apiVersion: v1
+kind: PersistentVolumeClaim
+metadata: {name: data, namespace: shop}
+spec:
+  accessModes: [ReadWriteOnce]
+  resources: {requests: {storage: 1Gi}}
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web, namespace: shop, labels: {app: web, tier: front}}
+spec:
+  replicas: 2
+  selector: {matchLabels: {app: web}}
+  template:
+    metadata: {labels: {app: web}}
+    spec:
+      containers:
+      - name: web
+        image: nginx:1.27
+        ports: [{containerPort: 80}]
+        env: [{name: MODE, valueFrom: {configMapKeyRef: {name: cfg, key: mode}}}]
+---
+apiVersion: apps/v1
+kind: StatefulSet
+metadata: {name: db, namespace: shop, labels: {app: db, tier: back}}
+spec:
+  serviceName: db
+  replicas: 1
+  selector: {matchLabels: {app: db}}
+  template:
+    metadata: {labels: {app: db}}
+    spec:
+      containers: [{name: db, image: "postgres:16"}]
+---
+apiVersion: v1
+kind: Service
+metadata: {name: web, namespace: shop, labels: {tier: front}}
+spec:
+  selector: {app: web}
+  ports: [{port: 80, targetPort: 80}]
+---
+apiVersion: v1
+kind: Service
+metadata: {name: db, namespace: shop}
+spec:
+  clusterIP: None
+  selector: {app: db}
+  ports: [{port: 5432}]
+---
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: deny, namespace: shop}
+spec:
+  podSelector: {}
+  policyTypes: [Ingress]
+---
+apiVersion: policy/v1
+kind: PodDisruptionBudget
+metadata: {name: web, namespace: shop}
+spec:
+  minAvailable: 1
+  selector: {matchLabels: {app: web}}
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: Role
+metadata: {name: reader, namespace: shop}
+rules:
+- apiGroups: [""]
+  resources: [pods]
+  verbs: [get, list]
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata: {name: reader, namespace: shop}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: Role, name: reader}
+subjects:
+- {kind: ServiceAccount, name: default, namespace: shop}
+`;
+
+describe('kube-sim API server judged by real kubectl', () => {
+  let dir: string;
+  let store: ObjectStore;
+  let server: RunningApiServer;
+
+  function kubectl(args: string[], input?: string, kubeconfig = join(dir, 'kubeconfig')): Promise<Run> {
+    return new Promise((resolve) => {
+      const child = execFile(
+        'kubectl',
+        ['--kubeconfig', kubeconfig, '--cache-dir', join(dir, 'cache'), ...args],
+        { timeout: 30_000 },
+        (err, stdout, stderr) => {
+          const code = err ? (typeof err.code === 'number' ? err.code : 1) : 0;
+          resolve({ code, stdout, stderr });
+        },
+      );
+      if (input !== undefined) child.stdin!.end(input);
+    });
+  }
+
+  function file(name: string, text: string): string {
+    const p = join(dir, name);
+    writeFileSync(p, text);
+    return p;
+  }
+
+  const settle = async () => {
+    for (let i = 0; i < 10; i++) await new Promise((r) => setImmediate(r));
+  };
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'kube-sim-kubectl-'));
+    store = new ObjectStore();
+    server = await startApiServer(store);
+    writeKubeconfig(join(dir, 'kubeconfig'), [{ name: 'sim', server: server.url }]);
+  });
+
+  afterAll(async () => {
+    await server.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('applies a multi-document manifest, then reports it unchanged', async () => {
+    const path = file('app.yaml', manifest);
+    const first = await kubectl(['apply', '-f', path]);
+    expect(first.stderr).toBe('');
+    expect(first.code).toBe(0);
+    expect(first.stdout.trim().split('\n')).toEqual([
+      'namespace/shop created',
+      'secret/db created',
+      'configmap/cfg created',
+      'persistentvolumeclaim/data created',
+      'deployment.apps/web created',
+      'statefulset.apps/db created',
+      'service/web created',
+      'service/db created',
+      'networkpolicy.networking.k8s.io/deny created',
+      'poddisruptionbudget.policy/web created',
+      'role.rbac.authorization.k8s.io/reader created',
+      'rolebinding.rbac.authorization.k8s.io/reader created',
+    ]);
+    const second = await kubectl(['apply', '-f', path]);
+    expect(second.code).toBe(0);
+    for (const line of [
+      'namespace/shop unchanged',
+      'configmap/cfg unchanged',
+      'persistentvolumeclaim/data unchanged',
+      'deployment.apps/web unchanged',
+      'service/web unchanged',
+      'networkpolicy.networking.k8s.io/deny unchanged',
+      'rolebinding.rbac.authorization.k8s.io/reader unchanged',
+    ])
+      expect(second.stdout).toContain(line);
+    const stored = store.get('deployments', 'shop', 'web');
+    expect(stored.metadata!.annotations!['kubectl.kubernetes.io/last-applied-configuration']).toContain(
+      '"replicas":2',
+    );
+    expect(stored.metadata!.generation).toBe(1);
+  });
+
+  it('gets with label selectors and -o wide, yaml, json and jsonpath', async () => {
+    const table = await kubectl(['get', 'deploy,svc', '-n', 'shop', '-l', 'tier=front']);
+    expect(table.code).toBe(0);
+    expect(table.stdout).toMatch(
+      /NAME\s+READY\s+UP-TO-DATE\s+AVAILABLE\s+AGE\ndeployment\.apps\/web\s+0\/2\s+0\s+0\s+\d+s/,
+    );
+    expect(table.stdout).toMatch(/service\/web\s+ClusterIP\s+10\.96\.\d+\.\d+\s+<none>\s+80\/TCP/);
+    expect(table.stdout).not.toContain('service/db');
+    const notin = await kubectl(['get', 'sts,deploy', '-n', 'shop', '-l', 'tier notin (front),app']);
+    expect(notin.stdout).toContain('statefulset.apps/db');
+    expect(notin.stdout).not.toContain('deployment.apps/web');
+    const wide = await kubectl(['get', 'deploy', 'web', '-n', 'shop', '-o', 'wide']);
+    expect(wide.stdout).toMatch(
+      /CONTAINERS\s+IMAGES\s+SELECTOR\nweb\s+0\/2\s+0\s+0\s+\S+\s+web\s+nginx:1\.27\s+app=web/,
+    );
+    const yaml = await kubectl(['get', 'deploy', 'web', '-n', 'shop', '-o', 'yaml']);
+    expect(yaml.stdout).toContain('progressDeadlineSeconds: 600');
+    expect(yaml.stdout).toContain('maxSurge: 25%');
+    const json = JSON.parse((await kubectl(['get', 'secret', 'db', '-n', 'shop', '-o', 'json'])).stdout);
+    expect(Buffer.from(json.data.password, 'base64').toString()).toBe('s3cret');
+    const jp = await kubectl(['get', 'svc', '-n', 'shop', '-o', 'jsonpath={.items[*].metadata.name}']);
+    expect(jp.stdout).toBe('db web');
+    const pods = await kubectl(['get', 'pods', '-n', 'shop']);
+    expect(pods.stderr).toContain('No resources found in shop namespace.');
+  });
+
+  it('watches a change with get -w', async () => {
+    const child = spawn('kubectl', [
+      '--kubeconfig',
+      join(dir, 'kubeconfig'),
+      '--cache-dir',
+      join(dir, 'cache'),
+      'get',
+      'deploy',
+      'web',
+      '-n',
+      'shop',
+      '-w',
+    ]);
+    let out = '';
+    const seen = (re: RegExp) =>
+      new Promise<void>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`no ${String(re)} in: ${out}`)), 15_000);
+        const check = () => {
+          if (re.test(out)) {
+            clearTimeout(timer);
+            resolve();
+          }
+        };
+        child.stdout.on('data', (d: Buffer) => {
+          out += d.toString();
+          check();
+        });
+        check();
+      });
+    await seen(/web\s+0\/2/);
+    store.patch('deployments', 'shop', 'web', 'merge', { spec: { replicas: 4 } });
+    await seen(/web\s+0\/4/);
+    child.kill();
+    expect(out.split('\n')[0]).toMatch(/^NAME\s+READY\s+UP-TO-DATE\s+AVAILABLE\s+AGE$/);
+  });
+
+  it('describes a deployment and filters events by involvedObject', async () => {
+    const web = store.get('deployments', 'shop', 'web');
+    store.create(
+      'events',
+      {
+        metadata: { name: 'web.1' },
+        involvedObject: {
+          kind: 'Deployment',
+          namespace: 'shop',
+          name: 'web',
+          uid: web.metadata!.uid,
+          apiVersion: 'apps/v1',
+        },
+        reason: 'ScalingReplicaSet',
+        message: 'Scaled up replica set web-abc to 2',
+        type: 'Normal',
+        source: { component: 'deployment-controller' },
+        firstTimestamp: web.metadata!.creationTimestamp,
+        lastTimestamp: web.metadata!.creationTimestamp,
+        count: 1,
+      },
+      { namespace: 'shop' },
+    );
+    const d = await kubectl(['describe', 'deployment', 'web', '-n', 'shop']);
+    expect(d.code).toBe(0);
+    expect(d.stdout).toMatch(/Name:\s+web/);
+    expect(d.stdout).toMatch(/RollingUpdateStrategy:\s+25% max unavailable, 25% max surge/);
+    expect(d.stdout).toMatch(
+      /Normal\s+ScalingReplicaSet\s+\S+\s+deployment-controller\s+Scaled up replica set web-abc to 2/,
+    );
+    const ev = await kubectl(['get', 'events', '-n', 'shop', '--field-selector', 'involvedObject.name=web']);
+    expect(ev.stdout).toContain('ScalingReplicaSet');
+  });
+
+  it('scales through the scale subresource', async () => {
+    const r = await kubectl(['scale', 'deployment', 'web', '-n', 'shop', '--replicas=3']);
+    expect(r.stdout.trim()).toBe('deployment.apps/web scaled');
+    expect((store.get('deployments', 'shop', 'web')['spec'] as { replicas: number }).replicas).toBe(3);
+  });
+
+  it('server-side apply: conflict between field managers, then --force-conflicts', async () => {
+    const doc = (replicas: number) => `
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: api, namespace: shop}
+spec:
+  replicas: ${replicas}
+  selector: {matchLabels: {app: api}}
+  template:
+    metadata: {labels: {app: api}}
+    spec:
+      containers: [{name: api, image: "api:1"}]
+`;
+    const a = await kubectl([
+      'apply',
+      '--server-side',
+      '--field-manager=alice',
+      '-f',
+      file('a.yaml', doc(2)),
+    ]);
+    expect(a.stdout.trim()).toBe('deployment.apps/api serverside-applied');
+    const b = await kubectl(['apply', '--server-side', '--field-manager=bob', '-f', file('b.yaml', doc(3))]);
+    expect(b.code).toBe(1);
+    expect(b.stderr).toContain('Apply failed with 1 conflict: conflict with "alice": .spec.replicas');
+    expect(b.stderr).toContain('--force-conflicts');
+    const forced = await kubectl([
+      'apply',
+      '--server-side',
+      '--field-manager=bob',
+      '--force-conflicts',
+      '-f',
+      join(dir, 'b.yaml'),
+    ]);
+    expect(forced.code).toBe(0);
+    const managers = (
+      await kubectl([
+        'get',
+        'deploy',
+        'api',
+        '-n',
+        'shop',
+        '-o',
+        'jsonpath={.metadata.managedFields[*].manager} {.spec.replicas}',
+        '--show-managed-fields',
+      ])
+    ).stdout;
+    expect(managers).toBe('alice bob 3');
+  });
+
+  it('rejects an invalid manifest and unknown fields under strict validation', async () => {
+    const bad = await kubectl([
+      'apply',
+      '-f',
+      file('bad.yaml', 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: Bad_Name, namespace: shop}\n'),
+    ]);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toMatch(
+      /^The ConfigMap "Bad_Name" is invalid: metadata\.name: Invalid value: "Bad_Name": a lowercase RFC 1123 subdomain/,
+    );
+    const unknown = `
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: unk, namespace: shop}
+spec:
+  bogus: true
+  selector: {matchLabels: {app: unk}}
+  template:
+    metadata: {labels: {app: unk}}
+    spec:
+      containers: [{name: a, image: x}]
+`;
+    const strict = await kubectl(['apply', '-f', file('unknown.yaml', unknown)]);
+    expect(strict.code).toBe(1);
+    expect(strict.stderr).toContain(
+      'Error from server (BadRequest): error when creating "' +
+        join(dir, 'unknown.yaml') +
+        '": Deployment in version "v1" cannot be handled as a Deployment: strict decoding error: unknown field "spec.bogus"',
+    );
+    const ignored = await kubectl(['apply', '--validate=false', '-f', join(dir, 'unknown.yaml')]);
+    expect(ignored.code).toBe(0);
+    const imperative = await kubectl(['create', 'configmap', 'x', '-n', 'shop']);
+    expect(imperative.code).toBe(1);
+    expect(imperative.stderr).toContain('does not decode protobuf');
+  });
+
+  it('deletes with each propagation policy', async () => {
+    const owner = (name: string) => {
+      const d = store.get('deployments', 'shop', name);
+      return [
+        {
+          apiVersion: 'apps/v1',
+          kind: 'Deployment',
+          name,
+          uid: d.metadata!.uid!,
+          controller: true,
+          blockOwnerDeletion: true,
+        },
+      ];
+    };
+    const rs = (name: string, of: string) =>
+      store.create(
+        'replicasets',
+        {
+          metadata: { name, labels: { app: of }, ownerReferences: owner(of) },
+          spec: {
+            replicas: 1,
+            selector: { matchLabels: { app: of } },
+            template: {
+              metadata: { labels: { app: of } },
+              spec: { containers: [{ name: 'c', image: 'x' }] },
+            },
+          },
+        },
+        { namespace: 'shop' },
+      );
+    for (const n of ['bg', 'fg', 'orphan']) {
+      store.create(
+        'deployments',
+        {
+          metadata: { name: n },
+          spec: {
+            selector: { matchLabels: { app: n } },
+            template: { metadata: { labels: { app: n } }, spec: { containers: [{ name: 'c', image: 'x' }] } },
+          },
+        },
+        { namespace: 'shop' },
+      );
+      rs(`${n}-1`, n);
+    }
+    const bg = await kubectl(['delete', 'deployment', 'bg', '-n', 'shop', '--cascade=background']);
+    expect(bg.stdout.trim()).toBe('deployment.apps "bg" deleted');
+    const fg = await kubectl(['delete', 'deployment', 'fg', '-n', 'shop', '--cascade=foreground']);
+    expect(fg.code).toBe(0);
+    const orphan = await kubectl(['delete', 'deployment', 'orphan', '-n', 'shop', '--cascade=orphan']);
+    expect(orphan.code).toBe(0);
+    await settle();
+    expect(store.find('replicasets', 'shop', 'bg-1')).toBeUndefined();
+    expect(store.find('replicasets', 'shop', 'fg-1')).toBeUndefined();
+    expect(store.find('deployments', 'shop', 'fg')).toBeUndefined();
+    const orphaned = store.get('replicasets', 'shop', 'orphan-1');
+    expect(orphaned.metadata!.ownerReferences).toBeUndefined();
+    const rsList = await kubectl(['get', 'rs', '-n', 'shop', '-o', 'name']);
+    expect(rsList.stdout.trim()).toBe('replicaset.apps/orphan-1');
+  });
+
+  it('waits for a deletion held by a finalizer', async () => {
+    store.create(
+      'configmaps',
+      { metadata: { name: 'held', finalizers: ['example.com/hold'] } },
+      { namespace: 'shop' },
+    );
+    const del = await kubectl(['delete', 'configmap', 'held', '-n', 'shop', '--wait=false']);
+    expect(del.code).toBe(0);
+    const waiting = kubectl(['wait', '--for=delete', 'configmap/held', '-n', 'shop', '--timeout=20s']);
+    await new Promise((r) => setTimeout(r, 500));
+    expect(store.get('configmaps', 'shop', 'held').metadata!.deletionTimestamp).toBeDefined();
+    store.patch('configmaps', 'shop', 'held', 'merge', { metadata: { finalizers: null } });
+    const done = await waiting;
+    expect(done.code).toBe(0);
+    expect(done.stdout.trim()).toBe('configmap/held condition met');
+  });
+
+  it('deleting a namespace empties it and removes it', async () => {
+    const r = await kubectl(['delete', 'namespace', 'shop']);
+    expect(r.code).toBe(0);
+    await settle();
+    expect(store.list('configmaps', { namespace: 'shop' }).items).toEqual([]);
+    expect(store.find('namespaces', undefined, 'shop')).toBeUndefined();
+    const again = await kubectl(['get', 'namespace', 'shop']);
+    expect(again.code).toBe(1);
+    expect(again.stderr.trim()).toBe('Error from server (NotFound): namespaces "shop" not found');
+    const missing = await kubectl([
+      'apply',
+      '-f',
+      file('cm.yaml', 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c, namespace: shop}\n'),
+    ]);
+    expect(missing.stderr).toContain('namespaces "shop" not found');
+  });
+
+  it('serves TLS with a generated CA and bearer-token auth', async () => {
+    const secure = await startApiServer(store, { tls: true, token: 'sekret' });
+    try {
+      const good = join(dir, 'tls-kubeconfig');
+      writeKubeconfig(good, [{ name: 'tls', server: secure.url, caCert: secure.caCert, token: 'sekret' }]);
+      const ok = await kubectl(['get', 'namespaces', '-o', 'name'], undefined, good);
+      expect(ok.stdout).toContain('namespace/default');
+      const wrong = join(dir, 'tls-wrong');
+      writeKubeconfig(wrong, [{ name: 'tls', server: secure.url, caCert: secure.caCert, token: 'nope' }]);
+      const denied = await kubectl(['get', 'namespaces'], undefined, wrong);
+      expect(denied.code).toBe(1);
+      expect(denied.stderr).toContain('Unauthorized');
+    } finally {
+      await secure.close();
+    }
+  });
+});
