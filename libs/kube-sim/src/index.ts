@@ -21,3 +21,4 @@ export { parseQuantity } from './resources/quantity';
 export { startApiServer, type ApiServerOptions, type RunningApiServer } from './api/api-server';
 export { writeKubeconfig, type KubeconfigEntry } from './api/kubeconfig-writer';
 export { generateTlsMaterial, type TlsMaterial } from './api/tls-material';
+export * from './cluster/public-api';

@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import { type ClusterApi } from './cluster-api';
 import { type Obj } from './k8s-types';
 
@@ -11,6 +10,7 @@ interface CoreEvent extends Obj {
 
 /** Writes core/v1 Events as the controllers and kubelet do; repeats of one event bump its count. */
 export class EventRecorder {
+  private static seq = 0;
   private readonly seen = new Map<string, string>();
 
   constructor(
@@ -33,7 +33,8 @@ export class EventRecorder {
           return;
         }
       }
-      const name = `${obj.metadata.name}.${randomBytes(8).toString('hex')}`;
+      // Real event names end in the creation time in hex, so listing by name lists in order.
+      const name = `${obj.metadata.name}.${(BigInt(Date.now()) * 1_000_000n + BigInt(EventRecorder.seq++ % 1_000_000)).toString(16)}`;
       await this.api.create('events', {
         apiVersion: 'v1',
         kind: 'Event',
