@@ -1,6 +1,6 @@
 import { type IncomingMessage, type ServerResponse } from 'node:http';
 import { type WhatsAppNetwork } from '../world/whatsapp-network';
-import { type HealthFault, type ProcessFaults } from '../world/sim-process';
+import { type ProcessFaults } from '../world/sim-process';
 import { type ApiFaults } from './api-faults';
 import { type SimCluster } from './sim-cluster';
 
