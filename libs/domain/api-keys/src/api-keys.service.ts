@@ -25,6 +25,13 @@ export function apiKeyStatus(key: ApiKey, now = new Date()): ApiKeyStatus {
   return key.replacedById ? 'rotating' : 'active';
 }
 
+/** A number-bound key may only see and manage keys confined to numbers it can reach itself. */
+function reachableByBoundKey(caller: Caller, key: ApiKey): boolean {
+  const p = caller.principal;
+  if (p.kind !== 'api_key' || p.numberIds.length === 0) return true;
+  return key.numberIds.length > 0 && key.numberIds.every((id) => p.numberIds.includes(id));
+}
+
 @Injectable()
 export class ApiKeysService implements ApiKeyVerifier {
   constructor(
@@ -82,7 +89,7 @@ export class ApiKeysService implements ApiKeyVerifier {
     if (expiresAt && expiresAt <= new Date()) {
       throw new ValidationFailedError([{ field: 'expiresAt', code: 'inThePast', message: 'expiresAt must be in the future' }]);
     }
-    this.assertNoEscalation(caller, scopes, numberIds);
+    this.assertNoEscalation(caller, scopes, numberIds, expiresAt);
     if (!(await this.numbers.allInTenant(tenantId, numberIds))) {
       throw new ValidationFailedError([
         { field: 'numberIds', code: 'unknownNumber', message: 'every numberId must be a number of this tenant' },
@@ -103,11 +110,15 @@ export class ApiKeysService implements ApiKeyVerifier {
 
   async list(caller: Caller, tenantId: string): Promise<ApiKeyResponse[]> {
     await this.tenants.getAccessible(caller, tenantId);
-    return (await this.keys.listForTenant(tenantId)).map((k) => this.toResponse(k));
+    const keys = await this.keys.listForTenant(tenantId);
+    // A number-bound key sees the keys it may manage, not its whole tenant's.
+    return keys.filter((k) => reachableByBoundKey(caller, k)).map((k) => this.toResponse(k));
   }
 
   async rotate(caller: Caller, keyId: string, graceSeconds?: number): Promise<RotatedApiKeyResponse> {
     const old = await this.getAccessible(caller, keyId);
+    // The caller receives the replacement's secret: a key may rotate only keys it could have issued.
+    this.assertNoEscalation(caller, old.scopes, old.numberIds, old.expiresAt);
     this.assertUsable(old);
     const grace = graceSeconds ?? this.config.get('API_KEY_DEFAULT_GRACE_SECONDS');
     const graceEnd = new Date(Date.now() + grace * 1000);
@@ -154,12 +165,8 @@ export class ApiKeysService implements ApiKeyVerifier {
 
   private async getAccessible(caller: Caller, keyId: string): Promise<ApiKey> {
     const key = await this.keys.findById(keyId);
-    if (!key || !canAccessTenant(caller.principal, key.tenantId)) throw new NotFoundError('API key');
-    const p = caller.principal;
-    // A number-bound key may only manage keys confined to numbers it can reach itself.
-    if (p.kind === 'api_key' && p.numberIds.length > 0) {
-      const reachable = key.numberIds.length > 0 && key.numberIds.every((id) => p.numberIds.includes(id));
-      if (!reachable) throw new NotFoundError('API key');
+    if (!key || !canAccessTenant(caller.principal, key.tenantId) || !reachableByBoundKey(caller, key)) {
+      throw new NotFoundError('API key');
     }
     return key;
   }
@@ -177,8 +184,16 @@ export class ApiKeysService implements ApiKeyVerifier {
     }
   }
 
-  /** A key that issues keys can hand out at most what it has itself. */
-  private assertNoEscalation(caller: Caller, scopes: readonly string[], numberIds: readonly string[]): void {
+  /**
+   * A key that issues keys can hand out at most what it has itself: its scopes, its numbers and its
+   * lifetime (else an expiring key, or an old key in its rotation grace window, could mint a lasting one).
+   */
+  private assertNoEscalation(
+    caller: Caller,
+    scopes: readonly string[],
+    numberIds: readonly string[],
+    expiresAt: Date | null,
+  ): void {
     const p = caller.principal;
     if (p.kind !== 'api_key') return;
     if (!scopes.every((s) => (p.scopes as readonly string[]).includes(s))) {
@@ -186,6 +201,9 @@ export class ApiKeysService implements ApiKeyVerifier {
     }
     if (p.numberIds.length > 0 && (numberIds.length === 0 || !numberIds.every((id) => p.numberIds.includes(id)))) {
       throw new DomainError('insufficient_scope', 'An API key bound to numbers can only issue keys for those numbers');
+    }
+    if (p.expiresAt && (!expiresAt || expiresAt > p.expiresAt)) {
+      throw new DomainError('insufficient_scope', 'An API key cannot issue a key that outlives it');
     }
   }
 
