@@ -1,0 +1,130 @@
+import { NUMBER_MODES, type NumberMode, type NumberResponse } from '@bsp/contracts';
+import { type FormEvent, useId, useState } from 'react';
+import { ApiError } from '../api/api-error';
+import { numbersApi } from '../api/endpoints';
+import { checkPhone, flagOf } from '../lib/phone';
+import { ErrorMessage } from './feedback';
+import { FormField } from './form-field';
+
+const MODE_TEXT: Record<NumberMode, string> = {
+  single: 'Single instance: one pod set.',
+  ha: 'High availability: a standby placement in another zone or cluster of the same region, for failover.',
+};
+
+export function AddNumberForm({
+  tenantId,
+  defaultRegion,
+  title = 'Add a number',
+  submitLabel = 'Add number',
+  onAdded,
+}: {
+  tenantId: string;
+  defaultRegion: string;
+  title?: string;
+  submitLabel?: string;
+  onAdded: (number: NumberResponse) => void;
+}) {
+  const id = useId();
+  const [phone, setPhone] = useState('');
+  const [touched, setTouched] = useState(false);
+  const [displayName, setDisplayName] = useState('');
+  const [mode, setMode] = useState<NumberMode>('single');
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>(null);
+  const check = checkPhone(phone);
+
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    setTouched(true);
+    if (check.kind !== 'plausible') return;
+    setBusy(true);
+    setError(null);
+    try {
+      onAdded(
+        await numbersApi.create(tenantId, {
+          phoneNumber: check.e164,
+          mode,
+          ...(displayName.trim() ? { displayName: displayName.trim() } : {}),
+        }),
+      );
+    } catch (e) {
+      setError(e);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const fe = error instanceof ApiError ? error : null;
+  const serverPhoneError =
+    fe?.forField('phoneNumber') ?? (fe?.code === 'number_taken' ? fe.message : undefined);
+  const localError =
+    touched && check.kind === 'invalid'
+      ? check.message
+      : touched && check.kind === 'empty'
+        ? 'Enter the phone number.'
+        : undefined;
+  const status =
+    check.kind === 'plausible' ? (
+      <p className="check-ok">
+        <span aria-hidden="true">{flagOf(check.country)} </span>
+        {check.countryLabel ? `Country: ${check.countryLabel}` : 'Country: unknown'}
+        {check.warning ? <span className="check-warn"> — {check.warning}</span> : null}
+      </p>
+    ) : check.kind === 'invalid' && !touched ? (
+      <p className="check-pending">{check.message}</p>
+    ) : null;
+
+  return (
+    <form className="panel form" onSubmit={(e) => void submit(e)} noValidate aria-labelledby={`${id}-title`}>
+      <h3 id={`${id}-title`}>{title}</h3>
+      <FormField
+        label="Phone number (E.164)"
+        hint="International format: + country code and number, e.g. +4915123456789."
+        status={status}
+        error={serverPhoneError ?? localError}
+      >
+        <input
+          type="tel"
+          inputMode="tel"
+          autoComplete="off"
+          value={phone}
+          onChange={(e) => {
+            setPhone(e.target.value);
+            setError(null);
+          }}
+          onBlur={() => setTouched(phone.length > 0)}
+          required
+        />
+      </FormField>
+      <FormField
+        label="Display name (optional)"
+        hint="How staff will recognise the number, e.g. Support line."
+        error={fe?.forField('displayName')}
+      >
+        <input value={displayName} onChange={(e) => setDisplayName(e.target.value)} maxLength={200} />
+      </FormField>
+      <fieldset className="field">
+        <legend>Mode</legend>
+        {NUMBER_MODES.map((m) => (
+          <label key={m} className="check">
+            <input
+              type="radio"
+              name={`${id}-mode`}
+              value={m}
+              checked={mode === m}
+              onChange={() => setMode(m)}
+            />
+            <strong>{m === 'ha' ? 'HA' : 'Single'}</strong> — {MODE_TEXT[m]}
+          </label>
+        ))}
+      </fieldset>
+      <p className="muted small">Data-residency region: {defaultRegion} (the client&rsquo;s region).</p>
+      <ErrorMessage error={serverPhoneError ? null : error} />
+      <div className="actions">
+        <button type="submit" className="button primary" disabled={busy}>
+          {busy ? 'Adding…' : submitLabel}
+        </button>
+      </div>
+    </form>
+  );
+}

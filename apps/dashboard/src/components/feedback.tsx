@@ -1,0 +1,47 @@
+import type { ReactNode } from 'react';
+import { ApiError, messageOf } from '../api/api-error';
+
+export function Loading({ label = 'Loading…' }: { label?: string }) {
+  return (
+    <p className="loading" role="status" aria-live="polite">
+      <span className="spinner" aria-hidden="true" />
+      {label}
+    </p>
+  );
+}
+
+export function Empty({ children }: { children: ReactNode }) {
+  return <div className="empty">{children}</div>;
+}
+
+/** An error about a whole action or view, in plain words, announced to screen readers. */
+export function ErrorMessage({ error, onRetry }: { error: unknown; onRetry?: () => void }) {
+  if (!error) return null;
+  const requestId = error instanceof ApiError ? error.requestId : undefined;
+  return (
+    <div className="error-banner" role="alert">
+      <p>{messageOf(error)}</p>
+      {requestId ? <p className="muted small">Request id: {requestId}</p> : null}
+      {onRetry ? (
+        <button type="button" className="button secondary" onClick={onRetry}>
+          Try again
+        </button>
+      ) : null}
+    </div>
+  );
+}
+
+/** A part of the page whose data the API does not offer yet: says so instead of inventing it. */
+export function NotAvailableYet({ title, children }: { title: string; children: ReactNode }) {
+  return (
+    <section className="panel not-yet" aria-labelledby={`${slug(title)}-title`}>
+      <h2 id={`${slug(title)}-title`}>{title}</h2>
+      <p className="badge badge-neutral">Not available yet</p>
+      <p className="muted">{children}</p>
+    </section>
+  );
+}
+
+function slug(text: string): string {
+  return text.toLowerCase().replace(/[^a-z0-9]+/g, '-');
+}

@@ -1,0 +1,131 @@
+import { NUMBER_STATES, type NumberState } from '@bsp/contracts';
+import { useId, useState } from 'react';
+import { Link } from 'react-router-dom';
+import { numbersApi } from '../api/endpoints';
+import { countryName, formatDateTime } from '../lib/format';
+import { useResource } from '../lib/use-resource';
+import { Empty, ErrorMessage, Loading } from './feedback';
+import { Pager, useCursorPager } from './pager';
+import { StateBadge } from './state-badge';
+
+const PAGE_SIZE = 50;
+
+/** One client's numbers: state filter on the server, search within the page, cursor pages, live state. */
+export function NumbersTable({ tenantId, reloadKey = 0 }: { tenantId: string; reloadKey?: number }) {
+  const [state, setState] = useState<NumberState | ''>('');
+  const [search, setSearch] = useState('');
+  const pager = useCursorPager();
+  const ids = useId();
+  const page = useResource(
+    () => numbersApi.list(tenantId, { cursor: pager.cursor, limit: PAGE_SIZE, state: state || undefined }),
+    `${tenantId}|${state}|${pager.cursor ?? ''}|${reloadKey}`,
+    { pollMs: 5000 },
+  );
+
+  const needle = search.trim().toLowerCase().replace(/\s+/g, '');
+  const rows = (page.data?.items ?? []).filter(
+    (n) =>
+      !needle ||
+      n.phoneNumber.includes(needle) ||
+      (n.displayName ?? '').toLowerCase().replace(/\s+/g, '').includes(needle) ||
+      (n.country ?? '').toLowerCase() === needle,
+  );
+
+  return (
+    <div className="numbers-table">
+      <div className="toolbar">
+        <div className="field inline">
+          <label htmlFor={`${ids}-search`}>Search</label>
+          <input
+            id={`${ids}-search`}
+            type="search"
+            placeholder="Number, name or country code"
+            value={search}
+            onChange={(e) => setSearch(e.target.value)}
+            aria-describedby={`${ids}-search-hint`}
+          />
+          <span id={`${ids}-search-hint`} className="hint">
+            Searches the numbers on this page.
+          </span>
+        </div>
+        <div className="field inline">
+          <label htmlFor={`${ids}-state`}>State</label>
+          <select
+            id={`${ids}-state`}
+            value={state}
+            onChange={(e) => {
+              setState(e.target.value as NumberState | '');
+              pager.reset();
+            }}
+          >
+            <option value="">Any</option>
+            {NUMBER_STATES.map((s) => (
+              <option key={s} value={s}>
+                {s}
+              </option>
+            ))}
+          </select>
+        </div>
+      </div>
+      {page.loading && !page.data ? <Loading label="Loading numbers…" /> : null}
+      <ErrorMessage error={page.error} onRetry={page.reload} />
+      {page.data && rows.length === 0 ? (
+        <Empty>
+          <p>
+            {page.data.items.length === 0
+              ? `No numbers${state ? ` in state ${state}` : ''} yet.`
+              : 'No number on this page matches the search.'}
+          </p>
+        </Empty>
+      ) : null}
+      {rows.length > 0 ? (
+        <div className="table-wrap">
+          <table>
+            <caption className="sr-only">Phone numbers</caption>
+            <thead>
+              <tr>
+                <th scope="col">Number</th>
+                <th scope="col">Country</th>
+                <th scope="col">Name</th>
+                <th scope="col">State</th>
+                <th scope="col">Desired</th>
+                <th scope="col">Mode</th>
+                <th scope="col">Region</th>
+                <th scope="col">Added</th>
+              </tr>
+            </thead>
+            <tbody>
+              {rows.map((n) => (
+                <tr key={n.id}>
+                  <th scope="row">
+                    <Link to={`/numbers/${n.id}`}>
+                      <code>{n.phoneNumber}</code>
+                    </Link>
+                  </th>
+                  <td>{countryName(n.country) ?? '—'}</td>
+                  <td>{n.displayName ?? '—'}</td>
+                  <td>
+                    <StateBadge state={n.state} />
+                  </td>
+                  <td>{n.desiredState}</td>
+                  <td>{n.mode === 'ha' ? 'HA' : 'single'}</td>
+                  <td>{n.region}</td>
+                  <td>{formatDateTime(n.createdAt)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      ) : null}
+      {page.data ? (
+        <Pager
+          label="Numbers"
+          pageNumber={pager.pageNumber}
+          nextCursor={page.data.nextCursor}
+          onNext={pager.next}
+          onPrevious={pager.previous}
+        />
+      ) : null}
+    </div>
+  );
+}

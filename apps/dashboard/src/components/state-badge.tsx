@@ -1,0 +1,20 @@
+const TONE: Record<string, string> = {
+  active: 'good',
+  requested: 'info',
+  provisioning: 'info',
+  rotating: 'warn',
+  suspended: 'warn',
+  cordoned: 'warn',
+  deprovisioning: 'warn',
+  failed: 'bad',
+  unreachable: 'bad',
+  revoked: 'bad',
+  expired: 'neutral',
+  deleted: 'neutral',
+  retired: 'neutral',
+};
+
+/** A state in words and colour; the word carries the meaning, the colour only repeats it. */
+export function StateBadge({ state, label }: { state: string; label?: string }) {
+  return <span className={`badge badge-${TONE[state] ?? 'neutral'}`}>{label ?? state}</span>;
+}
