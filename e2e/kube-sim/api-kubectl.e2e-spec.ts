@@ -239,7 +239,10 @@ describe('kube-sim API server judged by real kubectl', () => {
         });
         check();
       });
+    const watches = store.watchCount();
     await seen(/web\s+0\/2/);
+    // kubectl watches from resourceVersion=0 and skips the initial ADDED: change after it watches.
+    while (store.watchCount() === watches) await new Promise((r) => setTimeout(r, 20));
     store.patch('deployments', 'shop', 'web', 'merge', { spec: { replicas: 4 } });
     await seen(/web\s+0\/4/);
     child.kill();

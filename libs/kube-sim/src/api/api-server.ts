@@ -26,6 +26,8 @@ export interface ApiServerOptions {
   token?: string;
   /** Interval of BOOKMARK events on watches that allow them. Default 10 s. */
   bookmarkIntervalMs?: number;
+  /** How long a watch without timeoutSeconds stays open (kube-apiserver: 30-60 min). Default 1800. */
+  watchTimeoutSeconds?: number;
 }
 
 export interface RunningApiServer {
@@ -83,7 +85,10 @@ export async function startApiServer(
   const host = opts.host ?? '127.0.0.1';
   const tls = opts.tls === true ? generateTlsMaterial([host, 'localhost']) : opts.tls || undefined;
   const openapi = new OpenApiBuilder(store.registry);
-  const handler = new ResourceHandler(store, { bookmarkIntervalMs: opts.bookmarkIntervalMs ?? 10_000 });
+  const handler = new ResourceHandler(store, {
+    bookmarkIntervalMs: opts.bookmarkIntervalMs ?? 10_000,
+    watchTimeoutSeconds: opts.watchTimeoutSeconds ?? 1800,
+  });
   let serverAddress = '';
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {

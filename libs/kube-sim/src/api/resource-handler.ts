@@ -12,6 +12,7 @@ import { columnDefinitions, tableRow, toTable, type IncludeObject } from './tabl
 
 export interface HandlerOptions {
   bookmarkIntervalMs: number;
+  watchTimeoutSeconds: number;
 }
 
 type Output =
@@ -393,7 +394,7 @@ export class ResourceHandler {
       }
       throw e;
     }
-    const timeout = Number(q.get('timeoutSeconds') ?? 1800);
+    const timeout = Number(q.get('timeoutSeconds') ?? this.opts.watchTimeoutSeconds);
     const timers: NodeJS.Timeout[] = [];
     const stop = () => {
       watch?.stop();

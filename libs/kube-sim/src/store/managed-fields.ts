@@ -154,14 +154,22 @@ export function renderPath(path: string): string {
     .join('');
 }
 
+function emptied(v: unknown): boolean {
+  return Array.isArray(v) ? v.length === 0 : isObject(v) && Object.keys(v).length === 0;
+}
+
+/** Removes one field path; a map or list left empty by the removal goes too (Go omits it). */
 function removeAt(container: unknown, segs: string[]): void {
   const [seg, ...rest] = segs;
   if (seg === undefined) return;
   const body = seg.slice(2);
   if (seg.startsWith('f:')) {
-    if (!isObject(container)) return;
+    if (!isObject(container) || !(body in container)) return;
     if (rest.length === 0) delete container[body];
-    else removeAt(container[body], rest);
+    else {
+      removeAt(container[body], rest);
+      if (emptied(container[body])) delete container[body];
+    }
     return;
   }
   if (!Array.isArray(container)) return;
@@ -340,12 +348,8 @@ export class ManagedFields {
     const previous = sets.find((s) => entryId(s.entry) === id)?.set ?? new Set<string>();
     const othersOwn = new Set<string>();
     for (const { entry, set } of sets) if (entryId(entry) !== id) for (const p of set) othersOwn.add(p);
-    const drop = [...previous]
-      .filter((p) => !appliedFields.has(p) && !othersOwn.has(p))
-      .filter(
-        (p) => ![...appliedFields.keys()].some((a) => p.startsWith(a + SEP) && appliedFields.get(a) !== ''),
-      );
-    drop.sort((a, b) => b.split(SEP).length - a.split(SEP).length);
+    const drop = [...previous].filter((p) => !appliedFields.has(p) && !othersOwn.has(p));
+    drop.sort((a, b) => a.split(SEP).length - b.split(SEP).length);
     for (const p of drop) removeAt(merged, p.split(SEP));
     const result: ManagedFieldsEntry[] = [];
     let placed = false;

@@ -31,6 +31,7 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ResourceRegistry } from '../resources/resource-registry';
+import { normalizeTimes } from '../resources/time-normalizer';
 import {
   groupVersion,
   type KubeObject,
@@ -363,6 +364,7 @@ export class ObjectStore {
     else delete meta.generation;
     def.defaults?.(obj);
     def.prepareCreate?.(obj, this.context());
+    normalizeTimes(obj, def.schemaType);
     this.validate(def, obj);
     this.admit({
       operation: 'CREATE',
@@ -787,6 +789,7 @@ export class ObjectStore {
       def.defaults?.(obj);
     }
     obj.metadata!.resourceVersion = old.metadata?.resourceVersion;
+    normalizeTimes(obj, def.schemaType);
     this.validate(def, obj, old);
     if (def.tracksGeneration && sub !== 'status' && !deepEqual(specPart(obj), specPart(old)))
       obj.metadata!.generation = (old.metadata?.generation ?? 0) + 1;
