@@ -260,9 +260,10 @@ export function builtinResources(): ResourceDefinition[] {
       },
       validate: (o) => validatePodSpec('spec', o['spec']),
       validateUpdate(o, old) {
-        const before = podSpecWithoutMutable(old['spec'], true);
-        const after = podSpecWithoutMutable(o['spec'], !str(old, 'spec.nodeName'));
-        if (!str(old, 'spec.nodeName')) delete before['nodeName'];
+        // Binding an unbound pod (nodeName from empty to set) is the one other change allowed.
+        const unbound = !str(old, 'spec.nodeName');
+        const before = podSpecWithoutMutable(old['spec'], unbound);
+        const after = podSpecWithoutMutable(o['spec'], unbound);
         const errs: FieldError[] = [];
         if (!deepEqual(before, after))
           errs.push(

@@ -371,3 +371,22 @@ describe('ObjectStore', () => {
     expect(store.resourceVersion()).toBe(rv);
   });
 });
+
+describe('pod updates', () => {
+  it('allow status and image changes of a bound pod, refuse other spec changes', () => {
+    const store = new ObjectStore();
+    store.create('pods', { metadata: { name: 'p' }, spec: { containers: [{ name: 'c', image: 'x:1' }] } });
+    store.patch('pods', 'default', 'p', 'merge', { spec: { nodeName: 'n1' } });
+    store.patch('pods', 'default', 'p', 'merge', { status: { phase: 'Running' } }, { subresource: 'status' });
+    const img = store.patch('pods', 'default', 'p', 'strategic', {
+      spec: { containers: [{ name: 'c', image: 'x:2' }] },
+    });
+    expect(img['status']).toMatchObject({ phase: 'Running' });
+    expect(() => store.patch('pods', 'default', 'p', 'merge', { spec: { nodeName: 'n2' } })).toThrow(
+      /pod updates may not change fields/,
+    );
+    expect(() => store.patch('pods', 'default', 'p', 'merge', { spec: { hostname: 'h' } })).toThrow(
+      /pod updates may not change fields/,
+    );
+  });
+});
