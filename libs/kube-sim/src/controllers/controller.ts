@@ -12,7 +12,7 @@ export interface ReconcileResult {
 export abstract class Controller {
   abstract readonly name: string;
   private readonly pending = new Set<string>();
-  private readonly delayed = new Map<string, NodeJS.Timeout>();
+  private readonly delayed = new Map<string, { timer: NodeJS.Timeout; due: number }>();
   private readonly failures = new Map<string, number>();
   private draining = false;
   private stopped = false;
@@ -29,13 +29,16 @@ export abstract class Controller {
   enqueue(key: string, afterMs = 0): void {
     if (this.stopped) return;
     if (afterMs > 0) {
-      if (this.delayed.has(key)) return;
-      const t = setTimeout(() => {
+      const due = Date.now() + afterMs;
+      const existing = this.delayed.get(key);
+      if (existing && existing.due <= due) return;
+      if (existing) clearTimeout(existing.timer);
+      const timer = setTimeout(() => {
         this.delayed.delete(key);
         this.enqueue(key);
       }, afterMs);
-      t.unref();
-      this.delayed.set(key, t);
+      timer.unref();
+      this.delayed.set(key, { timer, due });
       return;
     }
     this.pending.add(key);
@@ -51,7 +54,7 @@ export abstract class Controller {
 
   stop(): void {
     this.stopped = true;
-    for (const t of this.delayed.values()) clearTimeout(t);
+    for (const d of this.delayed.values()) clearTimeout(d.timer);
     this.delayed.clear();
     this.pending.clear();
   }

@@ -12,6 +12,7 @@ import {
 import { type EventRecorder } from './event-recorder';
 import {
   controllerOf,
+  isPodReady,
   isTerminating,
   type Deployment,
   type Obj,
@@ -80,12 +81,17 @@ export class DeploymentController extends Controller {
     }
     if (d.spec.paused) return this.writeStatus(d, all, newRs, false);
 
+    let pollMs: number | undefined;
+    const pods = (await this.api.list<Pod>('pods', ns)).filter(
+      (p) => olds.some((o) => isOwnedBy(p, o)) || isOwnedBy(p, newRs!),
+    );
     if (d.spec.strategy?.type === 'Recreate') {
       for (const old of olds)
         if ((old.spec.replicas ?? 0) > 0) progressed = (await this.scale(d, old, 0)) || progressed;
-      const pods = await this.api.list<Pod>('pods', ns);
+      // Terminating old pods still count: new pods start only once every old pod object is gone.
       const oldPodsLeft = pods.some((p) => olds.some((o) => isOwnedBy(p, o)));
-      if (!oldPodsLeft && (newRs.spec.replicas ?? 0) !== replicas)
+      if (oldPodsLeft) pollMs = 50;
+      else if ((newRs.spec.replicas ?? 0) !== replicas)
         progressed = (await this.scale(d, newRs, replicas)) || progressed;
     } else {
       const maxSurge = resolveIntOrPercent(d.spec.strategy?.rollingUpdate?.maxSurge, replicas, true, '25%');
@@ -96,7 +102,7 @@ export class DeploymentController extends Controller {
         '25%',
       );
       if (maxSurge === 0 && maxUnavailable === 0) maxUnavailable = 1;
-      const total = () => [newRs, ...olds].reduce((n, rs) => n + (rs.spec.replicas ?? 0), 0);
+      const total = () => [newRs!, ...olds].reduce((n, rs) => n + (rs.spec.replicas ?? 0), 0);
       // Scale up the new ReplicaSet within the surge budget.
       const newCount = newRs.spec.replicas ?? 0;
       if (newCount > replicas) {
@@ -106,23 +112,35 @@ export class DeploymentController extends Controller {
         if (room > 0)
           progressed = (await this.scale(d, newRs, Math.min(replicas, newCount + room))) || progressed;
       }
-      // Scale down old ReplicaSets within the unavailability budget, unhealthy replicas first.
+      // Availability from the pods themselves (ReplicaSet status may lag one step behind), and
+      // never more than a ReplicaSet is scaled to: pods above that are about to go.
+      const minReadyMs = (d.spec.minReadySeconds ?? 0) * 1000;
+      const available = (rs: ReplicaSet) =>
+        Math.min(
+          rs.spec.replicas ?? 0,
+          pods.filter(
+            (p) => isOwnedBy(p, rs) && !isTerminating(p) && isPodReady(p) && readyForMs(p) >= minReadyMs,
+          ).length,
+        );
       const minAvailable = replicas - maxUnavailable;
-      const availableNow = [newRs, ...olds].reduce((n, rs) => n + (rs.status?.availableReplicas ?? 0), 0);
+      const availableNow = [newRs, ...olds].reduce((n, rs) => n + available(rs), 0);
       let budget = availableNow - minAvailable;
       for (const old of [...olds].sort((a, b) => rev(a) - rev(b))) {
         const cur = old.spec.replicas ?? 0;
         if (cur === 0) continue;
-        const unhealthy = Math.max(0, cur - (old.status?.availableReplicas ?? 0));
+        const unhealthy = Math.max(0, cur - available(old));
         let cut = Math.min(cur, unhealthy + Math.max(0, budget));
-        if (newRs.spec.replicas === replicas && (newRs.status?.availableReplicas ?? 0) >= replicas) cut = cur;
+        if (newRs.spec.replicas === replicas && available(newRs) >= replicas) cut = cur;
         if (cut <= 0) continue;
         budget -= Math.max(0, cut - unhealthy);
         progressed = (await this.scale(d, old, cur - cut)) || progressed;
       }
+      if (minReadyMs > 0 && olds.some((o) => (o.spec.replicas ?? 0) > 0)) pollMs = Math.min(1000, minReadyMs);
     }
     await this.cleanupHistory(d, olds);
-    return this.writeStatus(d, await this.owned(d), newRs, progressed);
+    const result = await this.writeStatus(d, await this.owned(d), newRs, progressed);
+    if (pollMs === undefined) return result;
+    return { requeueAfterMs: Math.min(pollMs, result?.requeueAfterMs ?? Infinity) };
   }
 
   private async owned(d: Deployment): Promise<ReplicaSet[]> {
@@ -315,6 +333,11 @@ export class DeploymentController extends Controller {
     }
     return requeue !== undefined ? { requeueAfterMs: requeue } : undefined;
   }
+}
+
+function readyForMs(pod: Pod): number {
+  const c = pod.status?.conditions?.find((x) => x.type === 'Ready');
+  return c?.lastTransitionTime ? Date.now() - Date.parse(c.lastTransitionTime) : 0;
 }
 
 function rev(rs: ReplicaSet): number {
