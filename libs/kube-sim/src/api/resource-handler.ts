@@ -5,6 +5,7 @@ import { ApiError } from '../store/api-error';
 import { LabelSelector } from '../store/label-selector';
 import type { DeleteOptions, ObjectStore, WatchEvent } from '../store/object-store';
 import { applyPatch, patchContentTypes } from '../store/patch-apply';
+import { listJson, objectJson, watchEventJson } from './json-cache';
 import { decodeBody, mediaType, readBody } from './request-body';
 import type { ResourceRoute } from './request-router';
 import { unknownFields } from './strict-decoder';
@@ -36,6 +37,20 @@ function outputFor(req: IncomingMessage): Output {
       return { kind: 'metadata', apiVersion: `meta.k8s.io/${v}` };
   }
   return { kind: 'json' };
+}
+
+function sendText(
+  res: ServerResponse,
+  code: number,
+  text: string,
+  headers: Record<string, string> = {},
+): void {
+  res.writeHead(code, {
+    'Content-Type': 'application/json',
+    'Content-Length': Buffer.byteLength(text),
+    ...headers,
+  });
+  res.end(text);
 }
 
 export function sendJson(
@@ -272,7 +287,7 @@ export class ResourceHandler {
         { kind: 'PartialObjectMetadata', apiVersion: out.apiVersion, metadata: obj.metadata },
         headers,
       );
-    sendJson(res, code, obj, headers);
+    sendText(res, code, objectJson(obj), headers);
   }
 
   private list(route: ResourceRoute, req: IncomingMessage, res: ServerResponse, q: URLSearchParams): void {
@@ -309,7 +324,7 @@ export class ResourceHandler {
           })),
         });
       case 'json':
-        return sendJson(res, 200, result);
+        return sendText(res, 200, listJson(result));
     }
   }
 
@@ -362,6 +377,8 @@ export class ResourceHandler {
             },
           }) + '\n'
         );
+      if (ev.type === 'ADDED' || ev.type === 'MODIFIED' || ev.type === 'DELETED')
+        return watchEventJson(ev.type, ev.object);
       return JSON.stringify(ev) + '\n';
     };
     let lastRv = rv;
