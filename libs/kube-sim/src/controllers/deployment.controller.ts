@@ -83,7 +83,7 @@ export class DeploymentController extends Controller {
 
     let pollMs: number | undefined;
     const pods = (await this.api.list<Pod>('pods', ns)).filter(
-      (p) => olds.some((o) => isOwnedBy(p, o)) || isOwnedBy(p, newRs!),
+      (p) => olds.some((o) => isOwnedBy(p, o)) || isOwnedBy(p, newRs),
     );
     if (d.spec.strategy?.type === 'Recreate') {
       for (const old of olds)
@@ -102,7 +102,7 @@ export class DeploymentController extends Controller {
         '25%',
       );
       if (maxSurge === 0 && maxUnavailable === 0) maxUnavailable = 1;
-      const total = () => [newRs!, ...olds].reduce((n, rs) => n + (rs.spec.replicas ?? 0), 0);
+      const total = () => [newRs, ...olds].reduce((n, rs) => n + (rs.spec.replicas ?? 0), 0);
       // Scale up the new ReplicaSet within the surge budget.
       const newCount = newRs.spec.replicas ?? 0;
       if (newCount > replicas) {
