@@ -808,7 +808,10 @@ describe('authorization matrix', () => {
 
   it('describes every route the app mounts, and no other', async () => {
     const described = [...Object.keys(ROUTES), ...MIDDLEWARE_MOUNTS].sort();
-    expect(mountedRoutes(api).sort()).toEqual(described);
+    expect(
+      mountedRoutes(api).sort(),
+      'every mounted route needs its row in ROUTES (a new global middleware: an entry in MIDDLEWARE_MOUNTS)',
+    ).toEqual(described);
     const doc = await api.request('GET', '/docs-json');
     const documented = Object.entries(doc.body.paths as Record<string, object>).flatMap(([path, ops]) =>
       Object.keys(ops).map((m) => `${m.toUpperCase()} ${path}`),
