@@ -390,3 +390,37 @@ describe('pod updates', () => {
     );
   });
 });
+
+describe('managedFields', () => {
+  it('records updates per manager and accepts a client rewriting managedFields', () => {
+    const store = new ObjectStore();
+    store.create(
+      'configmaps',
+      { metadata: { name: 'c', labels: { a: '1' } }, data: { k: 'v' } },
+      { fieldManager: 'csa' },
+    );
+    const before = store.get('configmaps', 'default', 'c');
+    expect(before.metadata!.managedFields).toEqual([
+      expect.objectContaining({
+        manager: 'csa',
+        operation: 'Update',
+        fieldsV1: { 'f:data': { 'f:k': {} }, 'f:metadata': { 'f:labels': { 'f:a': {} } } },
+      }),
+    ]);
+    const rewritten = [
+      { ...before.metadata!.managedFields![0]!, manager: 'kubectl', operation: 'Apply' as const },
+    ];
+    const after = store.patch(
+      'configmaps',
+      'default',
+      'c',
+      'json',
+      [{ op: 'replace', path: '/metadata/managedFields', value: rewritten }],
+      { fieldManager: 'kubectl' },
+    );
+    expect(after.metadata!.managedFields!.map((m) => `${m.manager}/${m.operation}`)).toEqual([
+      'kubectl/Apply',
+    ]);
+    expect(after.metadata!.resourceVersion).not.toBe(before.metadata!.resourceVersion);
+  });
+});

@@ -805,7 +805,9 @@ export class ObjectStore {
       store: this,
     });
     if (!managedAlreadySet) this.managed.recordUpdate(def, old, obj, opts.fieldManager, sub);
-    if (deepEqual(withoutVolatile(obj), withoutVolatile(old))) return clone(old);
+    const managedRewritten =
+      !managedAlreadySet && !deepEqual(obj.metadata?.managedFields ?? [], old.metadata?.managedFields ?? []);
+    if (!managedRewritten && deepEqual(withoutVolatile(obj), withoutVolatile(old))) return clone(old);
     if (opts.dryRun) return obj;
     const m = obj.metadata!;
     if (
