@@ -4,6 +4,7 @@ import { createWorkerApp } from './worker-app';
 async function main(): Promise<void> {
   const app = await createWorkerApp();
   const config = app.get(AppConfig);
+  for (const warning of config.warnings) process.stderr.write(`warning: ${warning}\n`);
   await app.listen(config.get('WORKER_HTTP_PORT'), config.get('API_HOST'));
   process.stdout.write(`worker running; probes and metrics on ${await app.getUrl()}\n`);
 }

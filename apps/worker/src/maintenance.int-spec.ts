@@ -39,7 +39,11 @@ describe('worker: maintenance queue', () => {
     // Stop the scheduler's own runs so they cannot race this job for the same rows.
     const queue = app.get<Queue>(getQueueToken(QueueName.Maintenance));
     await queue.removeJobScheduler(JobName.PruneSessions);
-    await vi.waitFor(async () => expect(await queue.getJobCountByTypes('active', 'waiting', 'delayed')).toBe(0));
+    await queue.drain(true);
+    await vi.waitFor(async () => expect(await queue.getJobCountByTypes('active', 'waiting', 'delayed')).toBe(0), {
+      timeout: 15_000,
+      interval: 100,
+    });
     await pg.query(
       `INSERT INTO users (id, email, password_hash, role, updated_at) VALUES ('11111111-1111-4111-8111-111111111111', 'ops@bsp.test', 'x', 'operator', now())`,
     );

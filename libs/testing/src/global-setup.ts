@@ -1,14 +1,29 @@
 import { resolve } from 'node:path';
+import type { TestProject } from 'vitest/node';
 import { applyMigrations } from '@bsp/db';
-import { dropStaleTestDatabases, recreateDatabase } from './test-database';
-import { databaseUrl, TEMPLATE_DB } from './test-env';
+import { dropDatabase, dropStaleTestDatabases, recreateDatabase } from './test-database';
+import { databaseUrl } from './test-env';
 
-/** Migrates a template database once per run; every test file clones it (fast, isolated). */
-export default async function setup(): Promise<void> {
+declare module 'vitest' {
+  export interface ProvidedContext {
+    templateDatabase: string;
+  }
+}
+
+/**
+ * Migrates a template database once per run; every test file clones it (fast, isolated). The
+ * template's name is unique to this run, so two runs on one PostgreSQL never clobber each other.
+ */
+export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   await dropStaleTestDatabases();
-  await recreateDatabase(TEMPLATE_DB);
+  const template = process.env.TEST_TEMPLATE_DB ?? `bsp_test_${Date.now().toString(36)}_tpl${process.pid}`;
+  await recreateDatabase(template);
   await applyMigrations({
-    databaseUrl: databaseUrl(TEMPLATE_DB),
+    databaseUrl: databaseUrl(template),
     migrationsDir: resolve(__dirname, '../../../prisma/migrations'),
   });
+  project.provide('templateDatabase', template);
+  return async () => {
+    if (!process.env.TEST_TEMPLATE_DB) await dropDatabase(template);
+  };
 }

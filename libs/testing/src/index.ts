@@ -1,11 +1,12 @@
 export { appFactory, registerAppFactories, type AppFactory } from './app-factories';
 export {
   createTestDatabase,
+  dropDatabase,
   dropStaleTestDatabases,
   recreateDatabase,
   type TestDatabase,
 } from './test-database';
-export { databaseUrl, TEMPLATE_DB, TEST_PG_ADMIN_URL, TEST_REDIS_URL, uniqueName } from './test-env';
+export { databaseUrl, TEST_PG_ADMIN_URL, TEST_REDIS_URL, uniqueName } from './test-env';
 export { applyTestEnvironment, deleteRedisPrefix } from './test-environment';
 export { startTestApi, type RequestOptions, type TestApi, type TestResponse } from './test-api';
 export * from './schema-introspection';

@@ -5,8 +5,9 @@ import { type ApiKey, type Db, type Prisma, PrismaService, type Tenant } from '@
 export class ApiKeysRepository {
   constructor(private readonly prisma: PrismaService) {}
 
-  findById(id: string, db: Db = this.prisma): Promise<ApiKey | null> {
-    return db.apiKey.findUnique({ where: { id } });
+  /** `tenantId` null: any tenant (staff); otherwise the query itself is confined to that tenant. */
+  findById(id: string, tenantId: string | null, db: Db = this.prisma): Promise<ApiKey | null> {
+    return db.apiKey.findFirst({ where: tenantId === null ? { id } : { id, tenantId } });
   }
 
   findWithTenant(id: string): Promise<(ApiKey & { tenant: Pick<Tenant, 'state'> }) | null> {

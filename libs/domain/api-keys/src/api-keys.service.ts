@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import { type ApiKeyPrincipal, type ApiKeyVerifier, type Caller, canAccessTenant } from '@bsp/auth';
+import { type ApiKeyPrincipal, type ApiKeyVerifier, type Caller, canAccessTenant, confinedTenantId } from '@bsp/auth';
 import { AppConfig } from '@bsp/config';
 import type {
   ApiKeyResponse,
@@ -164,7 +164,7 @@ export class ApiKeysService implements ApiKeyVerifier {
   }
 
   private async getAccessible(caller: Caller, keyId: string): Promise<ApiKey> {
-    const key = await this.keys.findById(keyId);
+    const key = await this.keys.findById(keyId, confinedTenantId(caller.principal));
     if (!key || !canAccessTenant(caller.principal, key.tenantId) || !reachableByBoundKey(caller, key)) {
       throw new NotFoundError('API key');
     }

@@ -67,8 +67,10 @@ export class AuditService {
   }
 
   async list(caller: Caller, filters: AuditFilters): Promise<Page<AuditEventResponse>> {
-    const events = await this.repository.find(this.scopedQuery(caller, filters));
-    const last = events.length === filters.limit ? events[events.length - 1] : undefined;
+    // One row more than asked tells whether another page exists, so the last page has no cursor.
+    const rows = await this.repository.find({ ...this.scopedQuery(caller, filters), limit: filters.limit + 1 });
+    const events = rows.slice(0, filters.limit);
+    const last = rows.length > filters.limit ? events[events.length - 1] : undefined;
     return { items: events.map(toAuditEventResponse), nextCursor: last ? last.id.toString() : null };
   }
 

@@ -13,8 +13,9 @@ import {
 export class NumbersRepository {
   constructor(private readonly prisma: PrismaService) {}
 
-  findById(id: string, db: Db = this.prisma): Promise<PhoneNumber | null> {
-    return db.phoneNumber.findUnique({ where: { id } });
+  /** `tenantId` null: any tenant (staff); otherwise the query itself is confined to that tenant. */
+  findById(id: string, tenantId: string | null, db: Db = this.prisma): Promise<PhoneNumber | null> {
+    return db.phoneNumber.findFirst({ where: tenantId === null ? { id } : { id, tenantId } });
   }
 
   create(db: Db, data: Prisma.PhoneNumberUncheckedCreateInput): Promise<PhoneNumber> {

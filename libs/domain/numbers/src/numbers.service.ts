@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { type Caller, canAccessNumber } from '@bsp/auth';
+import { type Caller, canAccessNumber, confinedTenantId } from '@bsp/auth';
 import type { CreateNumberRequest, NumberResponse, NumberState, Page } from '@bsp/contracts';
 import { decodeCursor, isUniqueViolation, pageOf, type PhoneNumber, PrismaService } from '@bsp/db';
 import { AuditService } from '@bsp/domain-audit';
@@ -92,7 +92,7 @@ export class NumbersService {
   }
 
   async getAccessible(caller: Caller, id: string): Promise<PhoneNumber> {
-    const number = await this.numbers.findById(id);
+    const number = await this.numbers.findById(id, confinedTenantId(caller.principal));
     if (!number || !canAccessNumber(caller.principal, number)) throw new NotFoundError('Number');
     return number;
   }

@@ -4,9 +4,9 @@ const base = { DATABASE_URL: 'postgresql://postgres@127.0.0.1:5432/bsp' };
 
 describe('AppConfig', () => {
   it('applies defaults and coerces types', () => {
-    const config = AppConfig.fromEnv({ ...base, API_PORT: '8080', METRICS_ENABLED: 'false' });
+    const config = AppConfig.fromEnv({ ...base, API_PORT: '8080', LOG_LEVEL: 'debug' });
     expect(config.get('API_PORT')).toBe(8080);
-    expect(config.get('METRICS_ENABLED')).toBe(false);
+    expect(config.get('LOG_LEVEL')).toBe('debug');
     expect(config.get('REDIS_URL')).toBe('redis://127.0.0.1:6379');
     expect(config.get('HTTP_BODY_LIMIT')).toBe('100kb');
   });

@@ -1,9 +1,5 @@
 import { z } from 'zod';
 
-const bool = z
-  .enum(['true', 'false', '1', '0', 'yes', 'no'])
-  .transform((v) => v === 'true' || v === '1' || v === 'yes');
-
 const port = z.coerce.number().int().min(0).max(65535);
 const positiveInt = z.coerce.number().int().positive();
 
@@ -27,7 +23,6 @@ export const configSchema = z.object({
 
   API_HOST: z.string().min(1).default('127.0.0.1'),
   API_PORT: port.default(3000),
-  API_PUBLIC_URL: z.string().url().optional(),
   HTTP_BODY_LIMIT: z
     .string()
     .regex(/^\d+(b|kb|mb)$/i, 'must look like 100kb or 1mb')
@@ -71,7 +66,6 @@ export const configSchema = z.object({
   BSP_ADMIN_EMAIL: z.string().email().optional(),
   BSP_ADMIN_PASSWORD: z.string().min(12, 'must be at least 12 characters').optional(),
 
-  METRICS_ENABLED: bool.default(true),
   WORKER_HTTP_PORT: port.default(3001),
 });
 

@@ -4,7 +4,6 @@ export const ERROR_CODES = [
   'malformed_request',
   'payload_too_large',
   'unsupported_media_type',
-  'not_acceptable',
   'unauthenticated',
   'invalid_credentials',
   'invalid_refresh_token',
@@ -22,7 +21,6 @@ export const ERROR_CODES = [
   'api_key_revoked',
   'invalid_state',
   'too_many_attempts',
-  'service_unavailable',
   'internal_error',
 ] as const;
 
@@ -44,8 +42,6 @@ export function httpStatusFor(code: ErrorCode): number {
     case 'not_found':
     case 'route_not_found':
       return 404;
-    case 'not_acceptable':
-      return 406;
     case 'number_taken':
     case 'slug_taken':
     case 'email_taken':
@@ -62,8 +58,6 @@ export function httpStatusFor(code: ErrorCode): number {
       return 415;
     case 'too_many_attempts':
       return 429;
-    case 'service_unavailable':
-      return 503;
     case 'internal_error':
       return 500;
   }

@@ -14,7 +14,6 @@ const CODE_BY_STATUS: Readonly<Record<number, ErrorCode>> = {
   401: 'unauthenticated',
   403: 'forbidden',
   404: 'route_not_found',
-  406: 'not_acceptable',
   413: 'payload_too_large',
   415: 'unsupported_media_type',
   429: 'too_many_attempts',
