@@ -283,6 +283,68 @@ describe('kube-sim API server judged by real kubectl', () => {
     expect(ev.stdout).toContain('ScalingReplicaSet');
   });
 
+  it('prints pods with the real columns, wide included', async () => {
+    store.create(
+      'pods',
+      {
+        metadata: { name: 'web-1', labels: { app: 'web' } },
+        spec: {
+          containers: [
+            { name: 'a', image: 'x' },
+            { name: 'b', image: 'y' },
+          ],
+        },
+      },
+      { namespace: 'shop' },
+    );
+    store.patch('pods', 'shop', 'web-1', 'merge', { spec: { nodeName: 'node-a' } });
+    store.patch(
+      'pods',
+      'shop',
+      'web-1',
+      'merge',
+      {
+        status: {
+          phase: 'Running',
+          podIP: '10.244.0.5',
+          containerStatuses: [
+            { name: 'a', ready: true, restartCount: 2, state: { running: {} } },
+            { name: 'b', ready: false, restartCount: 0, state: { waiting: { reason: 'CrashLoopBackOff' } } },
+          ],
+        },
+      },
+      { subresource: 'status' },
+    );
+    const plain = await kubectl(['get', 'pods', '-n', 'shop']);
+    expect(plain.stdout).toMatch(
+      /^NAME\s+READY\s+STATUS\s+RESTARTS\s+AGE\nweb-1\s+1\/2\s+CrashLoopBackOff\s+2\s+\d+s\n$/,
+    );
+    const wide = await kubectl([
+      'get',
+      'pods',
+      '-n',
+      'shop',
+      '-o',
+      'wide',
+      '--field-selector',
+      'spec.nodeName=node-a',
+    ]);
+    expect(wide.stdout).toMatch(
+      /IP\s+NODE\s+NOMINATED NODE\s+READINESS GATES\nweb-1\s+1\/2\s+CrashLoopBackOff\s+2\s+\d+s\s+10\.244\.0\.5\s+node-a\s+<none>\s+<none>/,
+    );
+    const running = await kubectl([
+      'get',
+      'pods',
+      '-A',
+      '--field-selector',
+      'status.phase=Running',
+      '-o',
+      'name',
+    ]);
+    expect(running.stdout.trim()).toBe('pod/web-1');
+    store.delete('pods', 'shop', 'web-1', { gracePeriodSeconds: 0 });
+  });
+
   it('scales through the scale subresource', async () => {
     const r = await kubectl(['scale', 'deployment', 'web', '-n', 'shop', '--replicas=3']);
     expect(r.stdout.trim()).toBe('deployment.apps/web scaled');
@@ -366,6 +428,14 @@ spec:
       'Error from server (BadRequest): error when creating "' +
         join(dir, 'unknown.yaml') +
         '": Deployment in version "v1" cannot be handled as a Deployment: strict decoding error: unknown field "spec.bogus"',
+    );
+    const typed = await kubectl([
+      'apply',
+      '-f',
+      file('typed.yaml', unknown.replace('bogus: true', 'replicas: "two"')),
+    ]);
+    expect(typed.stderr).toContain(
+      'Deployment in version "v1" cannot be handled as a Deployment: json: cannot unmarshal string into Go struct field DeploymentSpec.spec.replicas of type int32',
     );
     const ignored = await kubectl(['apply', '--validate=false', '-f', join(dir, 'unknown.yaml')]);
     expect(ignored.code).toBe(0);

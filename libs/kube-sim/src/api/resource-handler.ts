@@ -8,7 +8,7 @@ import { applyPatch, patchContentTypes } from '../store/patch-apply';
 import { listJson, objectJson, watchEventJson } from './json-cache';
 import { decodeBody, mediaType, readBody } from './request-body';
 import type { ResourceRoute } from './request-router';
-import { unknownFields } from './strict-decoder';
+import { typeMismatch, unknownFields } from './strict-decoder';
 import { columnDefinitions, tableRow, toTable, type IncludeObject } from './table-converter';
 
 export interface HandlerOptions {
@@ -246,6 +246,12 @@ export class ResourceHandler {
     warnings: string[],
     schema?: string,
   ): void {
+    const kindName = schema === 'V1Scale' ? 'Scale' : def.kind;
+    const mismatch = typeMismatch(obj, schema ?? def.schemaType);
+    if (mismatch)
+      throw ApiError.badRequest(
+        `${kindName} in version "${def.version}" cannot be handled as a ${kindName}: ${mismatch}`,
+      );
     const mode = q.get('fieldValidation') ?? 'Warn';
     if (mode === 'Ignore') return;
     const unknown = unknownFields(obj, schema ?? def.schemaType);

@@ -38,3 +38,103 @@ export function unknownFields(obj: unknown, typeName: string): string[] {
   if (isObject(obj)) walkStruct(obj, typeName, '', out);
   return out;
 }
+
+function jsonType(v: unknown): string {
+  if (Array.isArray(v)) return 'array';
+  if (v === null) return 'null';
+  switch (typeof v) {
+    case 'string':
+      return 'string';
+    case 'number':
+      return 'number';
+    case 'boolean':
+      return 'bool';
+    default:
+      return 'object';
+  }
+}
+
+const goScalar: Record<string, string> = {
+  string: 'string',
+  bytes: '[]uint8',
+  integer: 'int32',
+  number: 'float64',
+  boolean: 'bool',
+  time: 'v1.Time',
+  microtime: 'v1.MicroTime',
+  'int-or-string': 'intstr.IntOrString',
+};
+
+function scalarOk(t: string, v: unknown): boolean {
+  switch (t) {
+    case 'string':
+    case 'bytes':
+    case 'time':
+    case 'microtime':
+      return typeof v === 'string';
+    case 'integer':
+      return typeof v === 'number' && Number.isInteger(v);
+    case 'number':
+      return typeof v === 'number';
+    case 'boolean':
+      return typeof v === 'boolean';
+    case 'int-or-string':
+      return typeof v === 'string' || (typeof v === 'number' && Number.isInteger(v));
+    default:
+      return true;
+  }
+}
+
+function goType(kind: FieldKind): string {
+  switch (kind.kind) {
+    case 'scalar':
+      return goScalar[kind.type] ?? 'interface {}';
+    case 'struct':
+      return kind.type.replace(/^(V1|CoreV1)/, 'v1.');
+    case 'map':
+      return `map[string]${goType(kind.value)}`;
+    case 'list':
+      return `[]${goType(kind.item)}`;
+  }
+}
+
+function check(value: unknown, kind: FieldKind | undefined, owner: string, path: string): string | undefined {
+  if (!kind || value === null) return undefined;
+  const fail = () =>
+    `json: cannot unmarshal ${jsonType(value)} into Go struct field ${owner}.${path} of type ${goType(kind)}`;
+  switch (kind.kind) {
+    case 'scalar':
+      return scalarOk(kind.type, value) ? undefined : fail();
+    case 'list':
+      if (!Array.isArray(value)) return fail();
+      for (const v of value) {
+        const e = check(v, kind.item, owner, path);
+        if (e) return e;
+      }
+      return undefined;
+    case 'map':
+      if (!isObject(value)) return fail();
+      for (const v of Object.values(value)) {
+        const e = check(v, kind.value, owner, path);
+        if (e) return e;
+      }
+      return undefined;
+    case 'struct':
+      if (!isObject(value)) return fail();
+      return checkStruct(value, kind.type, path);
+  }
+}
+
+function checkStruct(obj: Record<string, unknown>, typeName: string, path: string): string | undefined {
+  const owner = typeName.replace(/^(V1|CoreV1)/, '');
+  for (const [k, v] of Object.entries(obj)) {
+    const e = check(v, fieldKind(typeName, k), owner, path ? `${path}.${k}` : k);
+    if (e) return e;
+  }
+  return undefined;
+}
+
+/** The first JSON type mismatch, worded like Go's encoding/json error kube-apiserver returns. */
+export function typeMismatch(obj: unknown, typeName: string): string | undefined {
+  return isObject(obj) ? checkStruct(obj, typeName, '') : undefined;
+}
