@@ -269,6 +269,33 @@ describe('login throttling', () => {
   });
 });
 
+describe('login throttling under concurrent guessing', () => {
+  let api: TestApi;
+  beforeAll(async () => {
+    api = await startTestApi({ LOGIN_MAX_ATTEMPTS_PER_ACCOUNT: '3', LOGIN_MAX_ATTEMPTS_PER_IP: '8' });
+  });
+  afterAll(() => api.close());
+
+  it('lets no more guesses through than the limits, however many arrive at once', async () => {
+    const tally = (responses: { status: number }[]) => ({
+      evaluated: responses.filter((r) => r.status === 401).length,
+      throttled: responses.filter((r) => r.status === 429).length,
+    });
+    const sameAccount = await Promise.all(
+      Array.from({ length: 10 }, (_, i) => login(api, api.adminEmail, `guess-${i}`)),
+    );
+    expect(tally(sameAccount)).toEqual({ evaluated: 3, throttled: 7 });
+    for (const r of sameAccount.filter((x) => x.status === 429)) expectProblem(r, 429, 'too_many_attempts');
+    expectProblem(await login(api, api.adminEmail, api.adminPassword), 429, 'too_many_attempts');
+
+    // 3 of the address's 8 are used; spreading guesses over many accounts gets only the other 5 evaluated.
+    const manyAccounts = await Promise.all(
+      Array.from({ length: 10 }, (_, i) => login(api, `spray-${i}@example.test`, 'guess')),
+    );
+    expect(tally(manyAccounts)).toEqual({ evaluated: 5, throttled: 5 });
+  });
+});
+
 describe('access token expiry', () => {
   let api: TestApi;
   beforeAll(async () => {

@@ -34,23 +34,35 @@ export class SessionsService {
     private readonly config: AppConfig,
   ) {}
 
-  async login(email: string, password: string, context: { ip: string; requestId?: string }): Promise<TokenResponse> {
+  async login(
+    email: string,
+    password: string,
+    context: { ip: string; requestId?: string },
+  ): Promise<TokenResponse> {
     const normalized = normalizeEmail(email);
-    await this.throttle.assertAllowed(normalized, context.ip);
+    await this.throttle.acquire(normalized, context.ip);
     const user = await this.users.findByEmail(normalized);
-    const ok = user ? await this.hasher.verify(password, user.passwordHash) : await this.hasher.verifyDummy(password);
+    const ok = user
+      ? await this.hasher.verify(password, user.passwordHash)
+      : await this.hasher.verifyDummy(password);
     if (!user || !ok || user.disabledAt) {
-      await this.throttle.recordFailure(normalized, context.ip);
-      await this.audit.record(this.prisma, { ...systemCaller('auth'), ...context }, {
-        action: 'auth.login_failed',
-        targetType: 'user',
-        targetId: user?.id ?? null,
-        tenantId: user?.tenantId ?? null,
-        metadata: { email: normalized, reason: !user ? 'unknown_user' : user.disabledAt ? 'disabled' : 'bad_password' },
-      });
+      await this.audit.record(
+        this.prisma,
+        { ...systemCaller('auth'), ...context },
+        {
+          action: 'auth.login_failed',
+          targetType: 'user',
+          targetId: user?.id ?? null,
+          tenantId: user?.tenantId ?? null,
+          metadata: {
+            email: normalized,
+            reason: !user ? 'unknown_user' : user.disabledAt ? 'disabled' : 'bad_password',
+          },
+        },
+      );
       throw new DomainError('invalid_credentials', 'Email or password is wrong');
     }
-    await this.throttle.recordSuccess(normalized);
+    await this.throttle.recordSuccess(normalized, context.ip);
     const now = new Date();
     await this.users.touchLastLogin(user.id, now);
     const caller: Caller = { principal: toUserPrincipal(user), ...context };
@@ -71,13 +83,17 @@ export class SessionsService {
     }
     if (stored.usedAt || !(await this.refreshTokens.markUsed(stored.id, now))) {
       await this.refreshTokens.revokeFamily(stored.familyId, now);
-      await this.audit.record(this.prisma, { ...systemCaller('auth'), ...context }, {
-        action: 'auth.refresh_reuse_detected',
-        targetType: 'user',
-        targetId: stored.userId,
-        tenantId: null,
-        metadata: { familyId: stored.familyId },
-      });
+      await this.audit.record(
+        this.prisma,
+        { ...systemCaller('auth'), ...context },
+        {
+          action: 'auth.refresh_reuse_detected',
+          targetType: 'user',
+          targetId: stored.userId,
+          tenantId: null,
+          metadata: { familyId: stored.familyId },
+        },
+      );
       throw new DomainError('invalid_refresh_token', INVALID_REFRESH);
     }
     const user = await this.users.findById(stored.userId);

@@ -1,3 +1,3 @@
-export { hitFixedWindow, peekFixedWindow, type LimitResult } from './fixed-window-limiter';
+export { hitFixedWindow, releaseFixedWindow, type LimitResult } from './fixed-window-limiter';
 export { RedisModule } from './redis.module';
 export { RedisService } from './redis.service';
