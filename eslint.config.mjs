@@ -27,6 +27,7 @@ export default tseslint.config(
       '**/dist/**',
       '.nx/**',
       '.data/**',
+      '.tmp*',
       'libs/server/db/src/generated/**',
       'apps/dashboard/**',
       '**/*.mjs',
