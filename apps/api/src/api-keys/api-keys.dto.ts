@@ -10,18 +10,26 @@ import {
   IsOptional,
   IsString,
   IsUUID,
+  Matches,
   Max,
   MaxLength,
   Min,
   MinLength,
 } from 'class-validator';
-import { API_KEY_SCOPES, type ApiKeyScope, type CreateApiKeyRequest, type RotateApiKeyRequest } from '@bsp/contracts';
+import {
+  API_KEY_SCOPES,
+  type ApiKeyScope,
+  type CreateApiKeyRequest,
+  type RotateApiKeyRequest,
+} from '@bsp/contracts';
+import { NOT_BLANK_PATTERN } from '../common/validation-patterns';
 
 export class CreateApiKeyDto implements CreateApiKeyRequest {
   @ApiProperty({ example: 'CRM integration' })
   @IsString()
   @MinLength(1)
   @MaxLength(100)
+  @Matches(NOT_BLANK_PATTERN, { message: 'name must not be blank' })
   name!: string;
 
   @ApiProperty({ enum: API_KEY_SCOPES, isArray: true, example: ['numbers:read'] })

@@ -175,6 +175,7 @@ describe('API keys', () => {
       expectFieldError(await issue({ name: 'x', scopes: [] }), 'scopes');
       expectFieldError(await issue({ name: 'x', scopes: ['numbers:read', 'numbers:read'] }), 'scopes');
       expectFieldError(await issue({ name: '', scopes: ['numbers:read'] }), 'name');
+      expectFieldError(await issue({ name: '   ', scopes: ['numbers:read'] }), 'name', 'matches');
       expectFieldError(
         await issue({ name: 'x', scopes: ['numbers:read'], numberIds: ['not-a-uuid'] }),
         'numberIds',

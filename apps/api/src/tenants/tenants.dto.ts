@@ -1,17 +1,26 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional, IsString, Matches, MaxLength, MinLength } from 'class-validator';
-import { type CreateTenantRequest, TENANT_STATES, type TenantState, type UpdateTenantRequest } from '@bsp/contracts';
+import {
+  type CreateTenantRequest,
+  TENANT_STATES,
+  type TenantState,
+  type UpdateTenantRequest,
+} from '@bsp/contracts';
 import { PageQueryDto } from '../common/page-query.dto';
-import { DNS_LABEL_PATTERN, REGION_PATTERN } from '../common/validation-patterns';
+import { DNS_LABEL_PATTERN, NOT_BLANK_PATTERN, REGION_PATTERN } from '../common/validation-patterns';
 
 export class CreateTenantDto implements CreateTenantRequest {
   @ApiProperty({ example: 'Acme Retail' })
   @IsString()
   @MinLength(1)
   @MaxLength(200)
+  @Matches(NOT_BLANK_PATTERN, { message: 'name must not be blank' })
   name!: string;
 
-  @ApiPropertyOptional({ example: 'acme-retail', description: 'DNS label; derived from the name when absent' })
+  @ApiPropertyOptional({
+    example: 'acme-retail',
+    description: 'DNS label; derived from the name when absent',
+  })
   @IsOptional()
   @IsString()
   @Matches(DNS_LABEL_PATTERN, { message: 'slug must be lowercase letters, digits and hyphens (max 63)' })
@@ -29,6 +38,7 @@ export class UpdateTenantDto implements UpdateTenantRequest {
   @IsString()
   @MinLength(1)
   @MaxLength(200)
+  @Matches(NOT_BLANK_PATTERN, { message: 'name must not be blank' })
   name?: string;
 
   @ApiPropertyOptional()

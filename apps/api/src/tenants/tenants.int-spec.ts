@@ -71,6 +71,22 @@ describe('tenants', () => {
       expectProblem(explicit, 409, 'slug_taken');
     });
 
+    it('refuses a blank name, which would be stored empty once trimmed', async () => {
+      expectFieldError(
+        await api.request('POST', '/v1/tenants', {
+          token: admin,
+          body: { name: '   ', dataRegion: 'eu-central' },
+        }),
+        'name',
+        'matches',
+      );
+      const tenant = await createTenant(api, admin);
+      expectFieldError(await patch(admin, tenant.id, { name: ' \t ' }), 'name', 'matches');
+      expect((await api.request('GET', `/v1/tenants/${tenant.id}`, { token: admin })).body.name).toBe(
+        tenant.name,
+      );
+    });
+
     it('validates slug and region', async () => {
       const res = await api.request('POST', '/v1/tenants', {
         token: admin,
