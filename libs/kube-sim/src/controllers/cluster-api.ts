@@ -16,6 +16,8 @@ export interface DeleteOptions {
 export interface ClusterApi {
   get<T extends Obj>(resource: string, namespace: string | undefined, name: string): Promise<T | undefined>;
   list<T extends Obj>(resource: string, namespace?: string, selector?: LabelSelector): Promise<T[]>;
+  /** Like list, but hands out the stored objects themselves: read them, never mutate them. */
+  scan<T extends Obj>(resource: string, namespace?: string): Promise<readonly T[]>;
   create<T extends Obj>(resource: string, obj: T): Promise<T>;
   update<T extends Obj>(resource: string, obj: T): Promise<T>;
   updateStatus<T extends Obj>(resource: string, obj: T): Promise<T>;

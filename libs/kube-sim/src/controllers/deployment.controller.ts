@@ -44,7 +44,7 @@ export class DeploymentController extends Controller {
   }
 
   async allKeys(): Promise<string[]> {
-    return (await this.api.list<Deployment>('deployments')).map(keyOf);
+    return (await this.api.scan<Deployment>('deployments')).map(keyOf);
   }
 
   async reconcile(key: string): Promise<ReconcileResult | void> {
@@ -82,7 +82,7 @@ export class DeploymentController extends Controller {
     if (d.spec.paused) return this.writeStatus(d, all, newRs, false);
 
     let pollMs: number | undefined;
-    const pods = (await this.api.list<Pod>('pods', ns)).filter(
+    const pods = (await this.api.scan<Pod>('pods', ns)).filter(
       (p) => olds.some((o) => isOwnedBy(p, o)) || isOwnedBy(p, newRs),
     );
     if (d.spec.strategy?.type === 'Recreate') {

@@ -23,20 +23,20 @@ export class EndpointsController extends Controller {
   }
 
   async allKeys(): Promise<string[]> {
-    return (await this.api.list<Service>('services')).map(keyOf);
+    return (await this.api.scan<Service>('services')).map(keyOf);
   }
 
   async reconcile(key: string): Promise<ReconcileResult | void> {
     const [ns, name] = splitKey(key);
     if (name === '*') {
-      for (const svc of await this.api.list<Service>('services', ns)) this.enqueue(keyOf(svc));
+      for (const svc of await this.api.scan<Service>('services', ns)) this.enqueue(keyOf(svc));
       return;
     }
     const svc = await this.api.get<Service>('services', ns, name);
     const existing = await this.api.get<Endpoints>('endpoints', ns, name);
     if (!svc || isTerminating(svc)) return;
     if (!svc.spec.selector || Object.keys(svc.spec.selector).length === 0) return;
-    const pods = (await this.api.list<Pod>('pods', ns)).filter(
+    const pods = (await this.api.scan<Pod>('pods', ns)).filter(
       (p) => mapMatches(svc.spec.selector, p.metadata.labels) && p.status?.podIP && !isTerminating(p),
     );
     const address = (p: Pod) => ({

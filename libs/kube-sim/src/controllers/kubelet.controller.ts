@@ -97,7 +97,7 @@ export class KubeletController extends Controller {
   }
 
   async allKeys(): Promise<string[]> {
-    const keys = new Set((await this.api.list<Pod>('pods')).filter((p) => p.spec.nodeName).map(keyOf));
+    const keys = new Set((await this.api.scan<Pod>('pods')).filter((p) => p.spec.nodeName).map(keyOf));
     for (const k of this.runs.keys()) keys.add(k);
     return [...keys];
   }

@@ -43,7 +43,7 @@ export class NodeLifecycleController extends Controller {
   }
 
   async allKeys(): Promise<string[]> {
-    return (await this.api.list<Node>('nodes')).map((n) => n.metadata.name).filter(this.ownsNode);
+    return (await this.api.scan<Node>('nodes')).map((n) => n.metadata.name).filter(this.ownsNode);
   }
 
   async reconcile(name: string): Promise<ReconcileResult | void> {
@@ -65,7 +65,7 @@ export class NodeLifecycleController extends Controller {
       await this.setNode(node, false);
       await this.events.record(node, 'Normal', 'NodeNotReady', `Node ${name} status is now: NodeNotReady`);
     }
-    const pods = (await this.api.list<Pod>('pods')).filter((p) => p.spec.nodeName === name);
+    const pods = (await this.api.scan<Pod>('pods')).filter((p) => p.spec.nodeName === name);
     for (const pod of pods) {
       const podReady = pod.status?.conditions?.find((c) => c.type === 'Ready');
       if (podReady?.status !== 'False' || podReady.reason !== 'NodeNotReady') {

@@ -24,7 +24,7 @@ export class PvcController extends Controller {
   }
 
   async allKeys(): Promise<string[]> {
-    return (await this.api.list<PersistentVolumeClaim>('persistentvolumeclaims'))
+    return (await this.api.scan<PersistentVolumeClaim>('persistentvolumeclaims'))
       .filter((p) => p.status?.phase !== 'Bound')
       .map(keyOf);
   }

@@ -23,13 +23,13 @@ export class QuotaController extends Controller {
   }
 
   async allKeys(): Promise<string[]> {
-    return (await this.api.list<ResourceQuota>('resourcequotas')).map(keyOf);
+    return (await this.api.scan<ResourceQuota>('resourcequotas')).map(keyOf);
   }
 
   async reconcile(key: string): Promise<ReconcileResult | void> {
     const [ns, name] = splitKey(key);
     if (name === '*') {
-      for (const q of await this.api.list<ResourceQuota>('resourcequotas', ns)) this.enqueue(keyOf(q));
+      for (const q of await this.api.scan<ResourceQuota>('resourcequotas', ns)) this.enqueue(keyOf(q));
       return;
     }
     const quota = await this.api.get<ResourceQuota>('resourcequotas', ns, name);
@@ -43,7 +43,7 @@ export class QuotaController extends Controller {
       'persistentvolumeclaims',
       ...keys.map(resourceForKey).filter((r) => r !== undefined),
     ])) {
-      for (const obj of await this.api.list<Obj>(resource, ns)) {
+      for (const obj of await this.api.scan<Obj>(resource, ns)) {
         if (resource === 'pods') {
           if (!podCounts(obj as Pod)) continue;
           if (obj.metadata.deletionTimestamp)

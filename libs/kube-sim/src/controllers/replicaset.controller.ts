@@ -25,14 +25,14 @@ export class ReplicaSetController extends Controller {
   }
 
   async allKeys(): Promise<string[]> {
-    return (await this.api.list<ReplicaSet>('replicasets')).map(keyOf);
+    return (await this.api.scan<ReplicaSet>('replicasets')).map(keyOf);
   }
 
   async reconcile(key: string): Promise<ReconcileResult | void> {
     const [ns, name] = splitKey(key);
     const rs = await this.api.get<ReplicaSet>('replicasets', ns, name);
     if (!rs || isTerminating(rs)) return;
-    const pods = (await this.api.list<Pod>('pods', ns)).filter((p) => isOwnedBy(p, rs));
+    const pods = (await this.api.scan<Pod>('pods', ns)).filter((p) => isOwnedBy(p, rs));
     const active = pods.filter(
       (p) => !isTerminating(p) && p.status?.phase !== 'Failed' && p.status?.phase !== 'Succeeded',
     );

@@ -67,8 +67,8 @@ export class SchedulerController extends Controller {
     if (!pod || pod.spec.nodeName || isTerminating(pod)) return;
     const schedulerName = (pod.spec as { schedulerName?: string }).schedulerName;
     if (schedulerName && schedulerName !== 'default-scheduler') return;
-    const nodes = await this.api.list<Node>('nodes');
-    const pods = await this.api.list<Pod>('pods');
+    const nodes = await this.api.scan<Node>('nodes');
+    const pods = await this.api.scan<Pod>('pods');
     const reasons = new Map<string, number>();
     const why = (r: string) => reasons.set(r, (reasons.get(r) ?? 0) + 1);
 

@@ -39,7 +39,7 @@ export class StatefulSetController extends Controller {
   }
 
   async allKeys(): Promise<string[]> {
-    return (await this.api.list<StatefulSet>('statefulsets')).map(keyOf);
+    return (await this.api.scan<StatefulSet>('statefulsets')).map(keyOf);
   }
 
   async reconcile(key: string): Promise<ReconcileResult | void> {
@@ -49,7 +49,7 @@ export class StatefulSetController extends Controller {
     const replicas = sts.spec.replicas ?? 1;
     const ordered = (sts.spec.podManagementPolicy ?? 'OrderedReady') === 'OrderedReady';
     const updateRevision = `${sts.metadata.name}-${safeHash(sts.spec.template)}`;
-    const pods = (await this.api.list<Pod>('pods', ns)).filter((p) => isOwnedBy(p, sts));
+    const pods = (await this.api.scan<Pod>('pods', ns)).filter((p) => isOwnedBy(p, sts));
     const byOrdinal = new Map<number, Pod>();
     for (const p of pods) {
       const ord = ordinalOf(sts, p);

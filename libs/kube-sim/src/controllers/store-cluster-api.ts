@@ -36,6 +36,10 @@ export class StoreClusterApi implements ClusterApi {
     );
   }
 
+  scan<T extends Obj>(resource: string, namespace?: string): Promise<readonly T[]> {
+    return Promise.resolve(this.store.list(resource, { namespace, raw: true }).items as unknown as T[]);
+  }
+
   create<T extends Obj>(resource: string, obj: T): Promise<T> {
     return Promise.resolve(
       this.store.create(resource, strip(obj), {
@@ -83,7 +87,7 @@ export class StoreClusterApi implements ClusterApi {
 
   onChange(listener: (type: ChangeType, resource: string, obj: Obj) => void): () => void {
     const watches: Watch[] = WATCHED_RESOURCES.map((resource) =>
-      this.store.watch(resource, { resourceVersion: this.store.resourceVersion() }, (ev) => {
+      this.store.watch(resource, { resourceVersion: this.store.resourceVersion(), raw: true }, (ev) => {
         if (ev.type === 'ADDED' || ev.type === 'MODIFIED' || ev.type === 'DELETED') {
           listener(ev.type, resource, ev.object as unknown as Obj);
         }
