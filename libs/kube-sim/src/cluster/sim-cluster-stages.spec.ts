@@ -229,3 +229,48 @@ describe('SimCluster pod stages and rollout strategies', () => {
     expect(ep.subsets[0].ports).toEqual([{ port: 80, protocol: 'TCP' }]);
   });
 });
+
+describe('SimCluster node loss with a Deployment', () => {
+  it('replaces evicted pods elsewhere while the lost ones stay Terminating until the node returns', async () => {
+    const cluster = new SimCluster({
+      name: 'c2',
+      region: 'eu',
+      zones: ['a', 'b'],
+      nodesPerZone: 1,
+      timings: { nodeMonitorGraceMs: 50, podEvictionMs: 100 },
+    });
+    await cluster.start();
+    try {
+      cluster.store.create('deployments', {
+        metadata: { name: 'web' },
+        spec: {
+          replicas: 2,
+          selector: { matchLabels: { app: 'web' } },
+          template: { metadata: { labels: { app: 'web' } }, spec: podSpec() },
+        },
+      });
+      const deploy = () => cluster.store.get('deployments', 'default', 'web') as any;
+      await until('available', () => deploy().status?.availableReplicas === 2);
+      const lost = cluster.nodeNames[0]!;
+      const onLost = (cluster.store.list('pods', { namespace: 'default' }).items as any[]).filter(
+        (p) => p.spec.nodeName === lost,
+      );
+      expect(onLost).toHaveLength(1);
+      cluster.failNode(lost);
+      await until('unavailable', () => deploy().status?.availableReplicas === 1);
+      await until('replacement ready', () => deploy().status?.availableReplicas === 2);
+      const all = cluster.store.list('pods', { namespace: 'default' }).items as any[];
+      expect(all).toHaveLength(3);
+      expect(
+        all.find((p) => p.metadata.uid === onLost[0].metadata.uid)?.metadata.deletionTimestamp,
+      ).toBeDefined();
+      cluster.recoverNode(lost);
+      await until(
+        'lost pod finalized',
+        () => (cluster.store.list('pods', { namespace: 'default' }).items as any[]).length === 2,
+      );
+    } finally {
+      cluster.stop();
+    }
+  });
+});

@@ -40,7 +40,7 @@ export const TIMING_PRESETS: Record<TimingPreset, SimTimings> = {
     nodeMonitorGraceMs: 0,
     podEvictionMs: 60_000,
     pvcBindMs: 0,
-    resyncMs: 1000,
+    resyncMs: 5000,
   },
   fast: {
     coreAppConnectMs: 50,
@@ -56,7 +56,7 @@ export const TIMING_PRESETS: Record<TimingPreset, SimTimings> = {
     nodeMonitorGraceMs: 200,
     podEvictionMs: 60_000,
     pvcBindMs: 20,
-    resyncMs: 1000,
+    resyncMs: 5000,
   },
   realistic: {
     ...REALISTIC_WORLD_TIMINGS,
