@@ -195,7 +195,7 @@ describe('kube-sim API server with @kubernetes/client-node 1.4.0', () => {
       true,
       PatchStrategy.ServerSideApply,
     );
-    expect((dry).spec?.replicas).toBe(9);
+    expect(dry.spec?.replicas).toBe(9);
     expect((await apps.readNamespacedDeployment({ name: 'web', namespace: 'conf' })).spec?.replicas).toBe(2);
   });
 
@@ -311,6 +311,79 @@ describe('kube-sim API server with @kubernetes/client-node 1.4.0', () => {
       );
       return !names.includes('dep2') && !names.includes('owner');
     }, 'foreground deletion');
+  });
+
+  it('routes pod logs, proxies, evictions and bindings through the store', async () => {
+    store.hooks.log = (t, res) => {
+      res.writeHead(200);
+      res.end(`log of ${t.pod}/${t.container} tail=${String(t.tailLines)}\n`);
+    };
+    store.hooks.proxy = (t, req, res) => {
+      res.writeHead(200, { 'Content-Type': 'application/json' });
+      res.end(JSON.stringify({ ...t, method: req.method }));
+    };
+    try {
+      const pod = (name: string) => ({
+        metadata: { name, labels: { app: 'p' } },
+        spec: { containers: [{ name: 'c', image: 'x' }] },
+      });
+      await core.createNamespacedPod({ namespace: 'conf', body: pod('p') });
+      expect(await core.readNamespacedPodLog({ name: 'p', namespace: 'conf', tailLines: 5 })).toBe(
+        'log of p/c tail=5\n',
+      );
+      await core.createNamespacedService({
+        namespace: 'conf',
+        body: { metadata: { name: 'svc' }, spec: { ports: [{ name: 'http', port: 80 }] } },
+      });
+      // client-node decodes a JSON answer although the method is typed as returning a string.
+      const raw: unknown = await core.connectGetNamespacedServiceProxyWithPath({
+        name: 'svc:http',
+        namespace: 'conf',
+        path: 'v1/health',
+      });
+      const proxied = typeof raw === 'string' ? JSON.parse(raw) : raw;
+      expect(proxied).toEqual({
+        resource: 'services',
+        namespace: 'conf',
+        name: 'svc',
+        port: 'http',
+        path: '/v1/health',
+        method: 'GET',
+      });
+      store.create(
+        'poddisruptionbudgets',
+        { metadata: { name: 'pdb' }, spec: { minAvailable: 1, selector: { matchLabels: { app: 'p' } } } },
+        { namespace: 'conf' },
+      );
+      const eviction = { metadata: { name: 'p', namespace: 'conf' } };
+      const refused = await failure(
+        core.createNamespacedPodEviction({ name: 'p', namespace: 'conf', body: eviction }),
+      );
+      expect(refused.code).toBe(429);
+      expect(refused.body['message']).toBe(
+        "Cannot evict pod as it would violate the pod's disruption budget.",
+      );
+      store.patch(
+        'poddisruptionbudgets',
+        'conf',
+        'pdb',
+        'merge',
+        { status: { disruptionsAllowed: 1 } },
+        { subresource: 'status' },
+      );
+      await core.createNamespacedPodEviction({ name: 'p', namespace: 'conf', body: eviction });
+      expect(store.find('pods', 'conf', 'p')).toBeUndefined();
+      await core.createNamespacedPod({ namespace: 'conf', body: pod('q') });
+      await core.createNamespacedPodBinding({
+        name: 'q',
+        namespace: 'conf',
+        body: { metadata: { name: 'q' }, target: { kind: 'Node', name: 'node-1' } },
+      });
+      expect((await core.readNamespacedPod({ name: 'q', namespace: 'conf' })).spec?.nodeName).toBe('node-1');
+    } finally {
+      delete store.hooks.log;
+      delete store.hooks.proxy;
+    }
   });
 
   it('serves the scale subresource as autoscaling/v1 Scale', async () => {

@@ -6,7 +6,7 @@ export interface ResourceRoute {
   namespace?: string;
   name?: string;
   subresource?: string;
-  /** Raw (undecoded) remainder after the subresource, e.g. the proxied path. */
+  /** Decoded remainder after the subresource (the proxied path), as Go's url.Path has it. */
   rest: string;
   watchPrefix: boolean;
 }
@@ -51,7 +51,7 @@ export function routeResource(registry: ResourceRegistry, rawPath: string): Reso
     subresource: seg[i + 2],
     rest:
       raw.length > i + 3
-        ? '/' + raw.slice(i + 3).join('/') + (rawPath.endsWith('/') ? '/' : '')
+        ? '/' + seg.slice(i + 3).join('/') + (rawPath.endsWith('/') ? '/' : '')
         : rawPath.endsWith('/') && raw.length === i + 3
           ? '/'
           : '',

@@ -61,8 +61,9 @@ const goScalar: Record<string, string> = {
 
 function scalarOk(t: string, v: unknown): boolean {
   switch (t) {
-    case 'string':
     case 'bytes':
+      return typeof v === 'string' && /^[A-Za-z0-9+/]*={0,2}$/.test(v) && v.length % 4 === 0;
+    case 'string':
     case 'time':
     case 'microtime':
       return typeof v === 'string';
@@ -98,7 +99,12 @@ function check(value: unknown, kind: FieldKind | undefined, owner: string, path:
     `json: cannot unmarshal ${jsonType(value)} into Go struct field ${owner}.${path} of type ${goType(kind)}`;
   switch (kind.kind) {
     case 'scalar':
-      return scalarOk(kind.type, value) ? undefined : fail();
+      if (scalarOk(kind.type, value)) return undefined;
+      if (kind.type === 'bytes' && typeof value === 'string') {
+        const bad = value.search(/[^A-Za-z0-9+/=]/);
+        return `illegal base64 data at input byte ${bad >= 0 ? bad : value.length}`;
+      }
+      return fail();
     case 'list':
       if (!Array.isArray(value)) return fail();
       for (const v of value) {

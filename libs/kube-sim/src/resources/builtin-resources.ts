@@ -61,6 +61,22 @@ function define(spec: Spec): ResourceDefinition {
   return def;
 }
 
+const configKeyRe = /^[-._a-zA-Z0-9]+$/;
+
+function validateDataKeys(o: KubeObject, field: string): FieldError[] {
+  const data = o[field];
+  if (!isObject(data)) return [];
+  return Object.keys(data)
+    .filter((k) => !configKeyRe.test(k) || k.length > 253)
+    .map((k) =>
+      fieldError.invalid(
+        `${field}[${k}]`,
+        k,
+        "a valid config key must consist of alphanumeric characters, '-', '_' or '.' (e.g. 'key.name',  or 'KEY_NAME',  or 'key-name', regex used for validation is '[-._a-zA-Z0-9]+')",
+      ),
+    );
+}
+
 function spec(o: KubeObject): JsonObject {
   return ensure(o, 'spec');
 }
@@ -349,6 +365,7 @@ export function builtinResources(): ResourceDefinition[] {
       plural: 'secrets',
       namespaced: true,
       fieldSelectors: { type: (o) => str(o, 'type') },
+      validate: (o) => validateDataKeys(o, 'data'),
       defaults(o) {
         setDefault(o, 'type', 'Opaque');
         const sd = o['stringData'];
@@ -374,6 +391,7 @@ export function builtinResources(): ResourceDefinition[] {
       plural: 'configmaps',
       namespaced: true,
       shortNames: ['cm'],
+      validate: (o) => [...validateDataKeys(o, 'data'), ...validateDataKeys(o, 'binaryData')],
       validateUpdate(o, old) {
         if (
           old['immutable'] === true &&

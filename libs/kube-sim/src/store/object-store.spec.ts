@@ -424,3 +424,30 @@ describe('managedFields', () => {
     expect(after.metadata!.resourceVersion).not.toBe(before.metadata!.resourceVersion);
   });
 });
+
+describe('admission and protected namespaces', () => {
+  it('lets admission hooks refuse with a Status and protects default namespaces', () => {
+    const store = new ObjectStore();
+    store.hooks.admission.push((req) => {
+      if (req.operation === 'CREATE' && req.resource.plural === 'pods')
+        throw ApiError.forbidden(
+          { group: '', resource: 'pods' },
+          req.name,
+          'exceeded quota: q, requested: pods=1, used: pods=0, limited: pods=0',
+        );
+    });
+    const e = err(() =>
+      store.create('pods', { metadata: { name: 'p' }, spec: { containers: [{ name: 'c', image: 'x' }] } }),
+    );
+    expect(e.code).toBe(403);
+    expect(e.message).toBe(
+      'pods "p" is forbidden: exceeded quota: q, requested: pods=1, used: pods=0, limited: pods=0',
+    );
+    expect(err(() => store.delete('namespaces', undefined, 'default')).message).toBe(
+      'namespaces "default" is forbidden: this namespace may not be deleted',
+    );
+    expect(
+      err(() => store.create('configmaps', { metadata: { name: 'c' }, data: { 'bad key': 'x' } })).message,
+    ).toContain('data[bad key]: Invalid value: "bad key": a valid config key');
+  });
+});

@@ -482,6 +482,12 @@ export class ObjectStore {
         name,
         `Precondition failed: ResourceVersion in precondition: ${pre.resourceVersion}, ResourceVersion in object meta: ${old.metadata?.resourceVersion ?? ''}`,
       );
+    if (def.plural === 'namespaces' && ['default', 'kube-system', 'kube-public'].includes(name))
+      throw ApiError.forbidden(
+        { group: '', resource: 'namespaces' },
+        name,
+        'this namespace may not be deleted',
+      );
     this.admit({
       operation: 'DELETE',
       resource: def,
