@@ -387,7 +387,7 @@ describe('API keys', () => {
         expiresAt: new Date(Date.now() + 2000).toISOString(),
       });
       const rotated = await issueApiKey(api, { token: admin }, tenant.id);
-      const replacement = await rotate(rotated.id, { graceSeconds: 1 });
+      const replacement = await rotate(rotated.id, { graceSeconds: 2 });
       expectStatus(replacement, 201);
       expectStatus(await numbersOf(expiring.key), 200);
       expectStatus(await numbersOf(rotated.key), 200);
