@@ -287,6 +287,7 @@ describe('request validation', () => {
         const authed = await api.request(method, path, { token: admin });
         const problem = expectProblem(authed, 404, 'route_not_found');
         expect(problem.instance).toBe(path);
+        expect(problem.requestId).toBe(authed.headers.get('x-request-id'));
         expectProblem(await api.request(method, path), 404, 'route_not_found');
       }
     });
