@@ -135,6 +135,7 @@ export class ResourceHandler {
           namespace: ns,
           dryRun: q.get('dryRun') === 'All',
           fieldManager: q.get('fieldManager') ?? userAgentManager(req),
+          raw: true,
         });
         return this.sendObject(req, res, 201, def, created, warnings);
       }
@@ -155,6 +156,7 @@ export class ResourceHandler {
           subresource: subresource === 'finalize' ? undefined : subresource,
           dryRun: q.get('dryRun') === 'All',
           fieldManager: q.get('fieldManager') ?? userAgentManager(req),
+          raw: true,
         });
         return this.sendObject(req, res, 200, def, updated, warnings);
       }
@@ -187,6 +189,7 @@ export class ResourceHandler {
           dryRun: q.get('dryRun') === 'All',
           fieldManager: q.get('fieldManager') ?? (type === 'apply' ? undefined : userAgentManager(req)),
           force: flag(q, 'force'),
+          raw: true,
         });
         return this.sendObject(req, res, existed ? 200 : 201, def, patched, warnings);
       }

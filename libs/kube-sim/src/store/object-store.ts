@@ -74,6 +74,8 @@ export interface ListResult {
 
 export interface WriteOptions {
   namespace?: string;
+  /** Return the stored object itself (read-only!) instead of a copy. For the HTTP layer. */
+  raw?: boolean;
   dryRun?: boolean;
   fieldManager?: string;
   subresource?: string;
@@ -223,6 +225,7 @@ export class ObjectStore {
   private readonly gcQueue = new Set<string>();
   private gcScheduled = false;
   private readonly managed: ManagedFields;
+  private readonly sorted = new WeakMap<Map<string, KubeObject>, string[]>();
 
   constructor(opts: ObjectStoreOptions = {}) {
     this.registry = opts.registry ?? new ResourceRegistry();
@@ -305,7 +308,7 @@ export class ObjectStore {
     for (const n of nsNames) {
       const m = bucket.get(n);
       if (!m) continue;
-      const names = exact !== undefined ? (m.has(exact) ? [exact] : []) : [...m.keys()].sort();
+      const names = exact !== undefined ? (m.has(exact) ? [exact] : []) : this.sortedNames(m);
       for (const name of names) {
         const key = `${n}/${name}`;
         if (after !== undefined && key <= after) continue;
@@ -378,7 +381,7 @@ export class ObjectStore {
     this.managed.recordUpdate(def, undefined, obj, opts.fieldManager, opts.subresource);
     if (opts.dryRun) return obj;
     this.commit(def, 'ADDED', obj, undefined);
-    return clone(obj);
+    return opts.raw ? obj : clone(obj);
   }
 
   update(resource: string, input: KubeObject, opts: WriteOptions = {}): KubeObject {
@@ -650,6 +653,15 @@ export class ObjectStore {
     return this.bucket(def).get(ns)?.get(name);
   }
 
+  private sortedNames(m: Map<string, KubeObject>): string[] {
+    let names = this.sorted.get(m);
+    if (!names) {
+      names = [...m.keys()].sort();
+      this.sorted.set(m, names);
+    }
+    return names;
+  }
+
   private bucket(def: ResourceDefinition): Bucket {
     let b = this.buckets.get(def);
     if (!b) {
@@ -813,7 +825,8 @@ export class ObjectStore {
     if (!managedAlreadySet) this.managed.recordUpdate(def, old, obj, opts.fieldManager, sub);
     const managedRewritten =
       !managedAlreadySet && !deepEqual(obj.metadata?.managedFields ?? [], old.metadata?.managedFields ?? []);
-    if (!managedRewritten && deepEqual(withoutVolatile(obj), withoutVolatile(old))) return clone(old);
+    if (!managedRewritten && deepEqual(withoutVolatile(obj), withoutVolatile(old)))
+      return opts.raw ? old : clone(old);
     if (opts.dryRun) return obj;
     const m = obj.metadata!;
     if (
@@ -829,7 +842,7 @@ export class ObjectStore {
     if (m.finalizers && m.finalizers.length === 0) delete m.finalizers;
     this.commit(def, 'MODIFIED', obj, old);
     if (m.deletionTimestamp) this.enqueueGc(refKey(def, m.namespace ?? '', name));
-    return clone(obj);
+    return opts.raw ? obj : clone(obj);
   }
 
   private remove(def: ResourceDefinition, obj: KubeObject): void {
@@ -853,7 +866,7 @@ export class ObjectStore {
     if (prev) this.unindex(key, prev);
     if (type === 'DELETED') {
       const m = bucket.get(ns);
-      m?.delete(name);
+      if (m?.delete(name)) this.sorted.delete(m);
       if (m && m.size === 0) bucket.delete(ns);
       this.enqueueGc(`uid|${meta.uid ?? ''}`);
       for (const ref of meta.ownerReferences ?? []) this.recheckOwner(ref.uid);
@@ -864,6 +877,7 @@ export class ObjectStore {
         m = new Map();
         bucket.set(ns, m);
       }
+      if (!m.has(name)) this.sorted.delete(m);
       m.set(name, stored);
       this.index(key, stored);
     }
