@@ -236,3 +236,40 @@ spec: {containers: [{name: c, image: busybox}]}
     expect(used).toBe('3');
   });
 });
+
+describe('kube-sim over TLS with a bearer token', () => {
+  it('writes a kubeconfig with CA and token that kubectl can use', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kube-sim-tls-'));
+    const sim = await startSimulation({
+      clusters: [{ name: 'secure', region: 'eu-central', zones: ['a'], nodesPerZone: 1 }],
+      kubeconfigPath: join(dir, 'kubeconfig'),
+      tls: true,
+      token: 'sim-token-123',
+    });
+    try {
+      const url = sim.clusters[0]!.url;
+      expect(url).toMatch(/^https:\/\//);
+      const out = await new Promise<string>((res, rej) =>
+        execFile(
+          'kubectl',
+          [
+            '--kubeconfig',
+            sim.kubeconfigPath,
+            '--cache-dir',
+            join(dir, 'cache'),
+            'get',
+            'nodes',
+            '-o',
+            'name',
+          ],
+          { timeout: 30_000 },
+          (err, stdout, stderr) => (err ? rej(new Error(stderr)) : res(stdout)),
+        ),
+      );
+      expect(out.trim()).toBe('node/secure-a-1');
+    } finally {
+      await sim.stop();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

@@ -50,6 +50,8 @@ export interface Simulation {
   cluster(name: string): SimCluster;
   /** Per-cluster API fault rules (also reachable under /sim/v1/api-faults). */
   apiFaults(name: string): ApiFaults;
+  /** Same as POST/DELETE /sim/v1/partition on that cluster (open client connections are cut). */
+  partition(name: string, on: boolean): void;
   stop(): Promise<void>;
 }
 
@@ -59,6 +61,7 @@ interface RunningCluster {
   cluster: SimCluster;
   server: RunningApiServer;
   faults: ApiFaults;
+  partition(on: boolean): void;
 }
 
 /** Starts clusters that share one WhatsApp network, each with its own API server; writes one kubeconfig. */
@@ -107,6 +110,7 @@ export async function startSimulation(options: SimulationOptions = {}): Promise<
     network,
     cluster: (name) => find(name).cluster,
     apiFaults: (name) => find(name).faults,
+    partition: (name, on) => find(name).partition(on),
     stop: async () => {
       if (stopped) return;
       stopped = true;
@@ -172,7 +176,7 @@ async function startCluster(
     sockets.add(s);
     s.on('close', () => sockets.delete(s));
   });
-  return { cluster, server, faults };
+  return { cluster, server, faults, partition: (on) => ctx.setPartitioned(on) };
 }
 
 async function stopCluster(r: RunningCluster): Promise<void> {
