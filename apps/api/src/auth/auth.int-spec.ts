@@ -236,63 +236,72 @@ describe('auth', () => {
 
 describe('login throttling', () => {
   let api: TestApi;
+  let adminToken: string;
   beforeAll(async () => {
-    api = await startTestApi({ LOGIN_MAX_ATTEMPTS_PER_ACCOUNT: '3', LOGIN_MAX_ATTEMPTS_PER_IP: '5' });
+    // TRUST_PROXY lets each scenario come from its own client address (X-Forwarded-For).
+    api = await startTestApi({
+      LOGIN_MAX_ATTEMPTS_PER_ACCOUNT: '3',
+      LOGIN_MAX_ATTEMPTS_PER_IP: '5',
+      TRUST_PROXY: '1',
+    });
+    adminToken = await api.login(api.adminEmail, api.adminPassword);
   });
   afterAll(() => api.close());
 
+  const loginFrom = (ip: string, email: string, password: string) =>
+    api.request('POST', '/v1/auth/login', { body: { email, password }, headers: { 'x-forwarded-for': ip } });
+
+  it('lets no more guesses through than the limits, however many arrive at once', async () => {
+    const tenant = await createTenant(api, adminToken);
+    const victim = await createUser(api, adminToken, 'tenant_viewer', tenant.id);
+    const tally = (responses: { status: number }[]) => ({
+      evaluated: responses.filter((r) => r.status === 401).length,
+      throttled: responses.filter((r) => r.status === 429).length,
+    });
+    const ip = '203.0.113.7';
+    const sameAccount = await Promise.all(
+      Array.from({ length: 10 }, (_, i) => loginFrom(ip, victim.email, `guess-${i}`)),
+    );
+    expect(tally(sameAccount)).toEqual({ evaluated: 3, throttled: 7 });
+    for (const r of sameAccount.filter((x) => x.status === 429)) expectProblem(r, 429, 'too_many_attempts');
+    expectProblem(await loginFrom('198.51.100.1', victim.email, victim.password), 429, 'too_many_attempts');
+
+    // 3 of the address's 5 are used; spreading guesses over many accounts gets only the other 2 evaluated.
+    const manyAccounts = await Promise.all(
+      Array.from({ length: 10 }, (_, i) => loginFrom(ip, `spray-${i}@example.test`, 'guess')),
+    );
+    expect(tally(manyAccounts)).toEqual({ evaluated: 2, throttled: 8 });
+  });
+
   it('blocks an account after too many failures, even with the right password, then the whole address', async () => {
-    const adminToken = await api.login(api.adminEmail, api.adminPassword);
     const tenant = await createTenant(api, adminToken);
     const user = await createUser(api, adminToken, 'tenant_admin', tenant.id); // its own login does not count
+    const ip = '203.0.113.20';
 
     for (let i = 0; i < 3; i++)
-      expectProblem(await login(api, user.email, `wrong-${i}`), 401, 'invalid_credentials');
-    const blocked = await login(api, user.email, user.password);
+      expectProblem(await loginFrom(ip, user.email, `wrong-${i}`), 401, 'invalid_credentials');
+    const blocked = await loginFrom(ip, user.email, user.password);
     expectProblem(blocked, 429, 'too_many_attempts');
     const retryAfter = Number(blocked.headers.get('retry-after'));
     expect(retryAfter).toBeGreaterThan(0);
     expect(retryAfter).toBeLessThanOrEqual(900);
     expect(blocked.text).not.toContain(user.password);
+    // The account is blocked from every address.
+    expectProblem(await loginFrom('203.0.113.21', user.email, user.password), 429, 'too_many_attempts');
 
     // Another account from the same address is not blocked yet (3 of 5 failures) ...
-    expectStatus(await login(api, api.adminEmail, api.adminPassword), 200);
+    expectStatus(await loginFrom(ip, api.adminEmail, api.adminPassword), 200);
     // ... until the address reaches its own limit, with accounts it has never tried before.
-    expectProblem(await login(api, 'ghost-1@example.test', 'x'), 401, 'invalid_credentials');
-    expectProblem(await login(api, 'ghost-2@example.test', 'x'), 401, 'invalid_credentials');
-    const byIp = await login(api, api.adminEmail, api.adminPassword);
+    expectProblem(await loginFrom(ip, 'ghost-1@example.test', 'x'), 401, 'invalid_credentials');
+    expectProblem(await loginFrom(ip, 'ghost-2@example.test', 'x'), 401, 'invalid_credentials');
+    const byIp = await loginFrom(ip, api.adminEmail, api.adminPassword);
     expectProblem(byIp, 429, 'too_many_attempts');
     expect(Number(byIp.headers.get('retry-after'))).toBeGreaterThan(0);
+    // Other addresses are unaffected.
+    expectStatus(await loginFrom('203.0.113.22', api.adminEmail, api.adminPassword), 200);
 
     // Tokens already issued keep working: the throttle guards login only.
     expectStatus(await api.request('GET', '/v1/me', { token: user.token }), 200);
-  });
-});
-
-describe('login throttling under concurrent guessing', () => {
-  let api: TestApi;
-  beforeAll(async () => {
-    api = await startTestApi({ LOGIN_MAX_ATTEMPTS_PER_ACCOUNT: '3', LOGIN_MAX_ATTEMPTS_PER_IP: '8' });
-  });
-  afterAll(() => api.close());
-
-  it('lets no more guesses through than the limits, however many arrive at once', async () => {
-    const tally = (responses: { status: number }[]) => ({
-      evaluated: responses.filter((r) => r.status === 401).length,
-      throttled: responses.filter((r) => r.status === 429).length,
-    });
-    const sameAccount = await Promise.all(
-      Array.from({ length: 10 }, (_, i) => login(api, api.adminEmail, `guess-${i}`)),
-    );
-    expect(tally(sameAccount)).toEqual({ evaluated: 3, throttled: 7 });
-    for (const r of sameAccount.filter((x) => x.status === 429)) expectProblem(r, 429, 'too_many_attempts');
-    expectProblem(await login(api, api.adminEmail, api.adminPassword), 429, 'too_many_attempts');
-
-    // 3 of the address's 8 are used; spreading guesses over many accounts gets only the other 5 evaluated.
-    const manyAccounts = await Promise.all(
-      Array.from({ length: 10 }, (_, i) => login(api, `spray-${i}@example.test`, 'guess')),
-    );
-    expect(tally(manyAccounts)).toEqual({ evaluated: 5, throttled: 5 });
   });
 });
 
@@ -300,10 +309,12 @@ describe('access token expiry', () => {
   let api: TestApi;
   beforeAll(async () => {
     // 2 s rather than 1 s: JWT times are whole seconds, so a 1 s token may already be dead when first used.
+    // The environment is per process, so the throttling suite's overrides are set back to defaults.
     api = await startTestApi({
       JWT_ACCESS_TTL_SECONDS: '2',
       LOGIN_MAX_ATTEMPTS_PER_ACCOUNT: '5',
       LOGIN_MAX_ATTEMPTS_PER_IP: '30',
+      TRUST_PROXY: '0',
     });
   });
   afterAll(() => api.close());
