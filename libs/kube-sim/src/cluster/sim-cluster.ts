@@ -100,7 +100,9 @@ export class SimCluster {
   }
 
   setPartitioned(on: boolean): void {
+    if (this.partitioned === on) return;
     this.partitioned = on;
+    this.runtime.reachabilityChanged();
   }
 
   zoneOf(node: string): string | undefined {

@@ -146,6 +146,11 @@ export class ContainerRuntime {
     );
   }
 
+  /** Tells every running process that reachability of the outside world changed. */
+  reachabilityChanged(): void {
+    for (const p of this.all()) if (p.isRunning) p.reachabilityChanged();
+  }
+
   stopAll(): void {
     for (const p of this.all()) p.stop(true);
   }

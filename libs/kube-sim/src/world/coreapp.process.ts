@@ -19,7 +19,6 @@ export class CoreAppProcess extends SimProcess {
   private doomed = false;
   private dropTimer: NodeJS.Timeout | undefined;
   private timer: NodeJS.Timeout | undefined;
-  private watchTimer: NodeJS.Timeout | undefined;
   private status: GatewayStatus = 'uninitialized';
   private kicks = 0;
   private outside = true;
@@ -53,8 +52,6 @@ export class CoreAppProcess extends SimProcess {
     }
     this.log(`configured for number ${this.number}${this.epoch ? ` at fencing epoch ${this.epoch}` : ''}`);
     this.outside = this.ctx.outsideReachable();
-    this.watchTimer = setInterval(() => this.watchReachability(), 50);
-    this.watchTimer.unref();
     this.scheduleConnect(this.ctx.timings.coreAppConnectMs);
   }
 
@@ -173,7 +170,9 @@ export class CoreAppProcess extends SimProcess {
     else this.clearTimer();
   }
 
-  private watchReachability(): void {
+  /** Called by the runtime when the cluster is partitioned or healed. */
+  override reachabilityChanged(): void {
+    if (!this.running || !this.number) return;
     const outside = this.ctx.outsideReachable();
     if (outside === this.outside) return;
     this.outside = outside;
@@ -205,8 +204,6 @@ export class CoreAppProcess extends SimProcess {
 
   private halt(): void {
     this.clearTimer();
-    if (this.watchTimer) clearInterval(this.watchTimer);
-    this.watchTimer = undefined;
   }
 
   private doomSession(): void {

@@ -111,6 +111,8 @@ export abstract class SimProcess {
   protected onStart(): void {}
   protected onStop(_graceful: boolean): void {}
   protected onFaultsChanged(): void {}
+  /** Whether the process can reach outside its cluster may have changed (partition, heal). */
+  reachabilityChanged(): void {}
 
   protected log(text: string): void {
     this.ctx.log.write(text);

@@ -35,7 +35,14 @@ function world() {
     proc.start();
     return proc;
   };
-  return { network, make, setOutside: (v: boolean) => (outside = v) };
+  return {
+    network,
+    make,
+    setOutside: (v: boolean) => {
+      outside = v;
+      for (const p of processes) if (p.isRunning) p.reachabilityChanged();
+    },
+  };
 }
 
 async function body(
