@@ -27,7 +27,7 @@ export class ApiError extends Error {
 
 /** What each stable error code means to a person using the dashboard. */
 const PLAIN: Record<string, string> = {
-  validation_failed: 'Some fields need attention.',
+  validation_failed: 'Some fields need attention: see the messages next to them.',
   malformed_request: 'The request could not be read. Reload the page and try again.',
   payload_too_large: 'That is more data than the API accepts at once.',
   unsupported_media_type: 'The request was sent in a format the API does not accept.',
@@ -70,6 +70,7 @@ export function plainFieldMessage(problem: FieldProblem): string {
       ? problem.message.slice(leaf.length + 1)
       : problem.message;
   if (problem.code === 'unknownField') return 'This field is not accepted.';
+  if (/^(is|was|has) /.test(text)) return `This ${text}`;
   return text.charAt(0).toUpperCase() + text.slice(1);
 }
 

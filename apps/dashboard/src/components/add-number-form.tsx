@@ -2,7 +2,7 @@ import { NUMBER_MODES, type NumberMode, type NumberResponse } from '@bsp/contrac
 import { type FormEvent, useId, useState } from 'react';
 import { ApiError } from '../api/api-error';
 import { numbersApi } from '../api/endpoints';
-import { checkPhone, flagOf } from '../lib/phone';
+import { checkPhone } from '../lib/phone';
 import { ErrorMessage } from './feedback';
 import { FormField } from './form-field';
 
@@ -16,15 +16,18 @@ export function AddNumberForm({
   defaultRegion,
   title = 'Add a number',
   submitLabel = 'Add number',
+  headingLevel = 3,
   onAdded,
 }: {
   tenantId: string;
   defaultRegion: string;
   title?: string;
   submitLabel?: string;
+  headingLevel?: 2 | 3;
   onAdded: (number: NumberResponse) => void;
 }) {
   const id = useId();
+  const Heading = headingLevel === 2 ? 'h2' : 'h3';
   const [phone, setPhone] = useState('');
   const [touched, setTouched] = useState(false);
   const [displayName, setDisplayName] = useState('');
@@ -66,7 +69,6 @@ export function AddNumberForm({
   const status =
     check.kind === 'plausible' ? (
       <p className="check-ok">
-        <span aria-hidden="true">{flagOf(check.country)} </span>
         {check.countryLabel ? `Country: ${check.countryLabel}` : 'Country: unknown'}
         {check.warning ? <span className="check-warn"> — {check.warning}</span> : null}
       </p>
@@ -76,7 +78,7 @@ export function AddNumberForm({
 
   return (
     <form className="panel form" onSubmit={(e) => void submit(e)} noValidate aria-labelledby={`${id}-title`}>
-      <h3 id={`${id}-title`}>{title}</h3>
+      <Heading id={`${id}-title`}>{title}</Heading>
       <FormField
         label="Phone number (E.164)"
         hint="International format: + country code and number, e.g. +4915123456789."

@@ -27,14 +27,17 @@ export function IssueKeyForm({
   tenantId,
   defaultName = '',
   defaultNumberIds = [],
+  headingLevel = 3,
   onIssued,
 }: {
   tenantId: string;
   defaultName?: string;
   defaultNumberIds?: string[];
+  headingLevel?: 2 | 3;
   onIssued: (issued: IssuedApiKeyResponse) => void;
 }) {
   const id = useId();
+  const Heading = headingLevel === 2 ? 'h2' : 'h3';
   const [name, setName] = useState(defaultName);
   const [scopes, setScopes] = useState<ApiKeyScope[]>(['numbers:read']);
   const [bound, setBound] = useState<string[]>(defaultNumberIds);
@@ -66,7 +69,7 @@ export function IssueKeyForm({
   const fe = error instanceof ApiError ? error : null;
   return (
     <form className="panel form" onSubmit={(e) => void submit(e)} aria-labelledby={`${id}-title`}>
-      <h3 id={`${id}-title`}>Issue an API key</h3>
+      <Heading id={`${id}-title`}>Issue an API key</Heading>
       <FormField
         label="Key name"
         hint="What uses the key, e.g. CRM integration."

@@ -17,7 +17,8 @@ export function Empty({ children }: { children: ReactNode }) {
 /** An error about a whole action or view, in plain words, announced to screen readers. */
 export function ErrorMessage({ error, onRetry }: { error: unknown; onRetry?: () => void }) {
   if (!error) return null;
-  const requestId = error instanceof ApiError ? error.requestId : undefined;
+  // The request id helps operations find a server failure in the logs; for a client mistake it is noise.
+  const requestId = error instanceof ApiError && error.status >= 500 ? error.requestId : undefined;
   return (
     <div className="error-banner" role="alert">
       <p>{messageOf(error)}</p>

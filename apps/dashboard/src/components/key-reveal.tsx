@@ -7,16 +7,19 @@ import { CopyButton } from './copy-button';
 export function KeyReveal({
   issued,
   previousValidUntil,
+  headingLevel = 3,
   onDone,
 }: {
   issued: IssuedApiKeyResponse;
   previousValidUntil?: string;
+  headingLevel?: 2 | 3;
   onDone?: () => void;
 }) {
   const id = useId();
+  const Heading = headingLevel === 2 ? 'h2' : 'h3';
   return (
     <section className="panel key-reveal" aria-labelledby={`${id}-title`} data-testid="key-reveal">
-      <h3 id={`${id}-title`}>New API key “{issued.name}”</h3>
+      <Heading id={`${id}-title`}>New API key “{issued.name}”</Heading>
       <p className="warning" role="alert">
         <strong>Copy this key now. It is shown only once</strong> and cannot be displayed again: the control
         plane keeps only a hash. Store it in the client&rsquo;s secret store; whoever holds it can act with

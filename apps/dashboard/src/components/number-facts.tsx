@@ -1,6 +1,5 @@
 import type { NumberResponse } from '@bsp/contracts';
 import { countryName, formatDateTime } from '../lib/format';
-import { flagOf } from '../lib/phone';
 import { StateBadge } from './state-badge';
 
 /** What the API knows of a number today: observed vs desired state, region, mode, fencing epoch. */
@@ -13,10 +12,7 @@ export function NumberFacts({ number: n }: { number: NumberResponse }) {
         <code>{n.phoneNumber}</code>
       </dd>
       <dt>Country</dt>
-      <dd>
-        <span aria-hidden="true">{flagOf(n.country)} </span>
-        {countryName(n.country) ?? '—'}
-      </dd>
+      <dd>{countryName(n.country) ?? '—'}</dd>
       <dt>Observed state</dt>
       <dd>
         <StateBadge state={n.state} />{' '}

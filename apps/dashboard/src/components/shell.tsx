@@ -7,14 +7,12 @@ export function Shell({ children }: { children: ReactNode }) {
   const { me, can } = useSignedIn();
   const { logout } = useSession();
   const location = useLocation();
-  const first = useRef(true);
+  const shownPath = useRef(location.pathname);
 
   // After a client-side navigation, move focus to the new page's heading, as a page load would.
   useEffect(() => {
-    if (first.current) {
-      first.current = false;
-      return;
-    }
+    if (shownPath.current === location.pathname) return;
+    shownPath.current = location.pathname;
     const timer = window.setTimeout(() => {
       const heading = document.querySelector<HTMLElement>('main .page-title');
       heading?.focus();
@@ -53,7 +51,7 @@ export function Shell({ children }: { children: ReactNode }) {
         </nav>
         <div className="who">
           <span>
-            {me.displayName ?? me.email}
+            {me.email}
             <span className="role"> · {ROLE_LABELS[me.role]}</span>
             {!can.canWrite ? <span className="badge badge-neutral">read only</span> : null}
           </span>

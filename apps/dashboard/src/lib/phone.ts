@@ -42,9 +42,3 @@ export function checkPhone(input: string): PhoneCheck {
         : undefined;
   return { kind: 'plausible', e164: compact, country, countryLabel, ...(warning ? { warning } : {}) };
 }
-
-/** The flag emoji of an ISO 3166-1 alpha-2 code, for a glance; the country name carries the meaning. */
-export function flagOf(country: string | null): string {
-  if (!country || !/^[A-Z]{2}$/.test(country)) return '';
-  return String.fromCodePoint(...[...country].map((c) => 0x1f1e6 + c.charCodeAt(0) - 65));
-}

@@ -161,8 +161,8 @@ export default function AuditPage() {
         {input('targetType', 'Target type', { placeholder: 'number' })}
         {input('targetId', 'Target id')}
         {input('actorId', 'Actor id')}
-        {input('from', 'From', { type: 'datetime-local' })}
-        {input('to', 'Until', { type: 'datetime-local' })}
+        {input('from', 'From (your time)', { type: 'datetime-local' })}
+        {input('to', 'Until (your time)', { type: 'datetime-local' })}
         <div className="actions">
           <button type="submit" className="button primary">
             Apply filters

@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { Link, useParams } from 'react-router-dom';
-import { numbersApi } from '../api/endpoints';
+import { numbersApi, tenantsApi } from '../api/endpoints';
 import { useSignedIn } from '../auth/session-context';
 import { ConfirmDialog } from '../components/confirm-dialog';
 import { ErrorMessage, Loading, NotAvailableYet } from '../components/feedback';
@@ -13,6 +13,8 @@ export default function NumberDetailPage() {
   const { can } = useSignedIn();
   const [version, setVersion] = useState(0);
   const number = useResource(() => numbersApi.get(numberId), `${numberId}|${version}`, { pollMs: 5000 });
+  const tenantId = number.data?.tenantId ?? '';
+  const tenant = useResource(() => (tenantId ? tenantsApi.get(tenantId) : Promise.resolve(null)), tenantId);
   const [confirming, setConfirming] = useState(false);
   const [busy, setBusy] = useState(false);
   const [actionError, setActionError] = useState<unknown>(null);
@@ -47,8 +49,9 @@ export default function NumberDetailPage() {
         title={n.phoneNumber}
         subtitle={
           <>
-            {n.displayName ?? 'Unnamed number'} · <Link to={`/tenants/${n.tenantId}`}>its client</Link> ·
-            state refreshed every 5 seconds
+            {n.displayName ?? 'Unnamed number'} · client{' '}
+            <Link to={`/tenants/${n.tenantId}`}>{tenant.data?.name ?? 'details'}</Link> · state refreshed
+            every 5 seconds
           </>
         }
         actions={

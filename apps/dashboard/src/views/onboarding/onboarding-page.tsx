@@ -79,6 +79,7 @@ export default function OnboardingPage() {
           tenantId={tenant.data.id}
           defaultRegion={tenant.data.dataRegion}
           title="Add the first number"
+          headingLevel={2}
           submitLabel="Add number and continue"
           onAdded={(n) => go({ number: n.id, step: 'provisioning' })}
         />
@@ -93,7 +94,7 @@ export default function OnboardingPage() {
       {step === 'key' && tenant.data ? (
         issued ? (
           <>
-            <KeyReveal issued={issued} />
+            <KeyReveal issued={issued} headingLevel={2} />
             <div className="actions">
               <Link className="button primary" to={`/tenants/${tenant.data.id}`}>
                 Finish: go to {tenant.data.name}
@@ -104,6 +105,7 @@ export default function OnboardingPage() {
           <IssueKeyForm
             tenantId={tenant.data.id}
             defaultName={`${tenant.data.name} primary key`}
+            headingLevel={2}
             onIssued={setIssued}
           />
         )
