@@ -225,6 +225,8 @@ describe('ObjectStore', () => {
 
   it('terminates a namespace: refuses new content, empties it, then removes it', async () => {
     store.create('namespaces', { metadata: { name: 'team' } });
+    await tick();
+    expect(store.find('serviceaccounts', 'team', 'default')).toBeDefined();
     store.create(
       'configmaps',
       { metadata: { name: 'c', finalizers: ['example.com/hold'] } },

@@ -19,7 +19,9 @@
  * graceful pod deletion (a scheduled pod gets deletionTimestamp and stays until someone deletes it
  * again with gracePeriodSeconds 0: that is the kubelet's job); finalizers; garbage collection by
  * owner uid (Background / Foreground / Orphan); namespace lifecycle (Terminating refuses new
- * content with 403, then is emptied and removed); creating in a missing namespace is 404.
+ * content with 403, then is emptied and removed; a new namespace gets its `default`
+ * ServiceAccount shortly after, like the service account controller does); creating in a missing
+ * namespace is 404.
  *
  * Hooks for the simulated world (store.hooks):
  *   admission: [(req) => void]   throw ApiError to refuse; may mutate req.object (create/update/delete)
@@ -880,6 +882,7 @@ export class ObjectStore {
       if (!m.has(name)) this.sorted.delete(m);
       m.set(name, stored);
       this.index(key, stored);
+      if (type === 'ADDED' && def.plural === 'namespaces') this.enqueueGc(`ns-init|${name}`);
     }
     const entry: HistoryEntry = { rv, def, type, object: stored, prev };
     this.history.push(entry);
@@ -1014,12 +1017,25 @@ export class ObjectStore {
     for (const key of keys) {
       try {
         if (key.startsWith('uid|')) this.collectDependents(key.slice(4));
+        else if (key.startsWith('ns-init|')) this.initNamespace(key.slice(8));
         else this.finalize(key);
       } catch (e) {
         if (!(e instanceof ApiError)) throw e;
         // Conflicts and 404s resolve themselves on the next pass.
       }
     }
+  }
+
+  /** What the service account controller does for every new namespace. */
+  private initNamespace(ns: string): void {
+    const nsObj = this.peek(this.resolve('namespaces'), undefined, ns);
+    if (!nsObj || nsObj.metadata?.deletionTimestamp) return;
+    if (this.peek(this.resolve('serviceaccounts'), ns, 'default')) return;
+    this.create(
+      'serviceaccounts',
+      { metadata: { name: 'default' } },
+      { namespace: ns, fieldManager: 'kube-controller-manager' },
+    );
   }
 
   /** Owner gone: delete dependents whose owners are all gone (Background propagation). */
