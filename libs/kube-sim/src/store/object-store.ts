@@ -1020,8 +1020,9 @@ export class ObjectStore {
         else if (key.startsWith('ns-init|')) this.initNamespace(key.slice(8));
         else this.finalize(key);
       } catch (e) {
-        if (!(e instanceof ApiError)) throw e;
-        // Conflicts and 404s resolve themselves on the next pass.
+        // Conflicts and 404s resolve themselves on the next pass; anything else (say, a throwing
+        // admission hook) must not take the process down from a timer callback.
+        if (!(e instanceof ApiError)) process.emitWarning(`kube-sim garbage collector: ${String(e)}`);
       }
     }
   }
