@@ -58,7 +58,7 @@ export class SchedulerController extends Controller {
   }
 
   async allKeys(): Promise<string[]> {
-    return (await this.api.list<Pod>('pods')).filter((p) => !p.spec.nodeName && !isTerminating(p)).map(keyOf);
+    return (await this.api.scan<Pod>('pods')).filter((p) => !p.spec.nodeName && !isTerminating(p)).map(keyOf);
   }
 
   async reconcile(key: string): Promise<ReconcileResult | void> {
@@ -69,6 +69,9 @@ export class SchedulerController extends Controller {
     if (schedulerName && schedulerName !== 'default-scheduler') return;
     const nodes = await this.api.scan<Node>('nodes');
     const pods = await this.api.scan<Pod>('pods');
+    const load = new Map<string, number>();
+    for (const p of pods)
+      if (p.spec.nodeName) load.set(p.spec.nodeName, (load.get(p.spec.nodeName) ?? 0) + 1);
     const reasons = new Map<string, number>();
     const why = (r: string) => reasons.set(r, (reasons.get(r) ?? 0) + 1);
 
@@ -91,8 +94,7 @@ export class SchedulerController extends Controller {
       else if (!ready) why('node(s) were not ready');
       else if (node.spec?.unschedulable) why('node(s) were unschedulable');
       else if (!matchesNodeSelector(pod, node)) why("node(s) didn't match Pod's node affinity/selector");
-      else if (pods.filter((p) => p.spec.nodeName === node.metadata.name).length >= MAX_PODS)
-        why('Too many pods');
+      else if ((load.get(node.metadata.name) ?? 0) >= MAX_PODS) why('Too many pods');
       else fits.push(node);
     }
     if (fits.length === 0) {
@@ -108,21 +110,23 @@ export class SchedulerController extends Controller {
     }
 
     const owner = controllerOf(pod)?.uid;
-    const siblings = pods.filter(
-      (p) =>
-        p.metadata.uid !== pod.metadata.uid &&
-        !isTerminating(p) &&
-        owner !== undefined &&
-        controllerOf(p)?.uid === owner,
-    );
     const zoneOf = new Map(nodes.map((n) => [n.metadata.name, n.metadata.labels?.[ZONE] ?? '']));
-    const score = (n: Node) => {
-      const zone = zoneOf.get(n.metadata.name);
-      const inZone = siblings.filter((p) => p.spec.nodeName && zoneOf.get(p.spec.nodeName) === zone).length;
-      const onNode = siblings.filter((p) => p.spec.nodeName === n.metadata.name).length;
-      const load = pods.filter((p) => p.spec.nodeName === n.metadata.name).length;
-      return inZone * 1_000_000 + onNode * 1000 + load;
-    };
+    const siblingsInZone = new Map<string, number>();
+    const siblingsOnNode = new Map<string, number>();
+    if (owner !== undefined) {
+      for (const p of pods) {
+        const node = p.spec.nodeName;
+        if (!node || p.metadata.uid === pod.metadata.uid || isTerminating(p)) continue;
+        if (p.metadata.namespace !== pod.metadata.namespace || controllerOf(p)?.uid !== owner) continue;
+        const zone = zoneOf.get(node) ?? '';
+        siblingsInZone.set(zone, (siblingsInZone.get(zone) ?? 0) + 1);
+        siblingsOnNode.set(node, (siblingsOnNode.get(node) ?? 0) + 1);
+      }
+    }
+    const score = (n: Node) =>
+      (siblingsInZone.get(zoneOf.get(n.metadata.name) ?? '') ?? 0) * 1_000_000 +
+      (siblingsOnNode.get(n.metadata.name) ?? 0) * 1000 +
+      (load.get(n.metadata.name) ?? 0);
     const chosen = [...fits].sort(
       (a, b) => score(a) - score(b) || a.metadata.name.localeCompare(b.metadata.name),
     )[0]!;
