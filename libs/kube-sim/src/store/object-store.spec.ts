@@ -453,3 +453,63 @@ describe('admission and protected namespaces', () => {
     ).toContain('data[bad key]: Invalid value: "bad key": a valid config key');
   });
 });
+
+describe('server-side apply is idempotent', () => {
+  it('writes nothing when the same configuration is applied again', () => {
+    const store = new ObjectStore();
+    const docs: [string, KubeObject][] = [
+      [
+        'services',
+        {
+          apiVersion: 'v1',
+          kind: 'Service',
+          metadata: { name: 's' },
+          spec: { selector: { a: 'b' }, ports: [{ port: 80 }] },
+        },
+      ],
+      ['secrets', { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'x' }, stringData: { token: 't' } }],
+      [
+        'persistentvolumeclaims',
+        {
+          apiVersion: 'v1',
+          kind: 'PersistentVolumeClaim',
+          metadata: { name: 'p' },
+          spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1Gi' } } },
+        },
+      ],
+      [
+        'statefulsets',
+        {
+          apiVersion: 'apps/v1',
+          kind: 'StatefulSet',
+          metadata: { name: 'db' },
+          spec: {
+            serviceName: 'db',
+            selector: { matchLabels: { app: 'db' } },
+            template: {
+              metadata: { labels: { app: 'db' } },
+              spec: { containers: [{ name: 'db', image: 'pg:16', ports: [{ containerPort: 5432 }] }] },
+            },
+            volumeClaimTemplates: [
+              {
+                metadata: { name: 'data' },
+                spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1Gi' } } },
+              },
+            ],
+          },
+        },
+      ],
+    ];
+    for (const [resource, doc] of docs) {
+      const first = store.patch(resource, 'default', doc.metadata!.name!, 'apply', doc, {
+        fieldManager: 'reconciler',
+      });
+      const rv = store.resourceVersion();
+      const again = store.patch(resource, 'default', doc.metadata!.name!, 'apply', doc, {
+        fieldManager: 'reconciler',
+      });
+      expect(store.resourceVersion()).toBe(rv);
+      expect(again.metadata!.resourceVersion).toBe(first.metadata!.resourceVersion);
+    }
+  });
+});
