@@ -1,4 +1,5 @@
 import {
+  auditEvents,
   createNumber,
   createTenant,
   createUser,
@@ -202,6 +203,21 @@ describe('tenants', () => {
     beforeAll(async () => {
       tenant = await createTenant(api, admin, { dataRegion: 'eu-central' });
       tenantAdmin = await createUser(api, admin, 'tenant_admin', tenant.id);
+    });
+
+    it('writes nothing when a patch changes nothing', async () => {
+      const fresh = await createTenant(api, admin, { dataRegion: 'eu-central' });
+      const before = await auditEvents(api, admin, { targetType: 'tenant', targetId: fresh.id });
+      for (const body of [
+        {},
+        { name: fresh.name },
+        { name: ` ${fresh.name} `, state: 'active', dataRegion: 'eu-central' },
+      ]) {
+        const res = await patch(admin, fresh.id, body);
+        expectStatus(res, 200);
+        expect(res.body).toEqual(fresh);
+      }
+      expect(await auditEvents(api, admin, { targetType: 'tenant', targetId: fresh.id })).toEqual(before);
     });
 
     it('lets staff change name, slug and state', async () => {

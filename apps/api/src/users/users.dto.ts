@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsEmail, IsIn, IsOptional, IsString, IsUUID, MaxLength, MinLength } from 'class-validator';
+import { IsEmail, IsIn, IsOptional, IsString, IsUUID, Matches, MaxLength, MinLength } from 'class-validator';
 import { type CreateUserRequest, USER_ROLES, type UserRole } from '@bsp/contracts';
 
 export class CreateUserDto implements CreateUserRequest {
@@ -12,6 +12,7 @@ export class CreateUserDto implements CreateUserRequest {
   @IsString()
   @MinLength(12)
   @MaxLength(1024)
+  @Matches(/\S/, { message: 'password must not be only spaces' })
   password!: string;
 
   @ApiProperty({ enum: USER_ROLES })

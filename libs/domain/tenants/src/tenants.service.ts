@@ -1,6 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { type Caller, canAccessTenant, confinedTenantId, isStaff } from '@bsp/auth';
-import type { CreateTenantRequest, Page, TenantResponse, TenantState, UpdateTenantRequest } from '@bsp/contracts';
+import type {
+  CreateTenantRequest,
+  Page,
+  TenantResponse,
+  TenantState,
+  UpdateTenantRequest,
+} from '@bsp/contracts';
 import { decodeCursor, isUniqueViolation, pageOf, PrismaService, type Tenant } from '@bsp/db';
 import { AuditService } from '@bsp/domain-audit';
 import { DomainError, NotFoundError } from '@bsp/errors';
@@ -42,7 +48,11 @@ export class TenantsService {
     const slug = request.slug ?? slugFromName(request.name);
     try {
       const tenant = await this.prisma.$transaction(async (tx) => {
-        const created = await this.tenants.create(tx, { name: request.name.trim(), slug, dataRegion: request.dataRegion });
+        const created = await this.tenants.create(tx, {
+          name: request.name.trim(),
+          slug,
+          dataRegion: request.dataRegion,
+        });
         await this.audit.record(tx, caller, {
           action: 'tenant.create',
           targetType: 'tenant',
@@ -85,18 +95,27 @@ export class TenantsService {
 
   async update(caller: Caller, id: string, request: UpdateTenantRequest): Promise<TenantResponse> {
     const before = await this.getAccessible(caller, id);
+    const changed = (['name', 'slug', 'dataRegion', 'state'] as const).filter(
+      (f) => request[f] !== undefined && (f === 'name' ? request.name!.trim() : request[f]) !== before[f],
+    );
     if (!isStaff(caller.principal)) {
+      // Refused even when the value would not change: tenant admins do not send these fields at all.
       const staffOnly = (['slug', 'dataRegion', 'state'] as const).filter((f) => request[f] !== undefined);
       if (staffOnly.length > 0) {
         throw new DomainError('forbidden', `Only BSP staff can change ${staffOnly.join(', ')}`);
       }
     }
+    // Nothing to change writes nothing: no audit event, no new updatedAt.
+    if (changed.length === 0) return toTenantResponse(before);
     try {
       const updated = await this.prisma.$transaction(async (tx) => {
         if (request.dataRegion !== undefined && request.dataRegion !== before.dataRegion) {
           // Data residency: numbers already placed in the old region would silently leave it.
           if ((await this.tenants.countLiveNumbers(tx, id)) > 0) {
-            throw new DomainError('tenant_has_numbers', 'Cannot change the data region of a tenant that has numbers');
+            throw new DomainError(
+              'tenant_has_numbers',
+              'Cannot change the data region of a tenant that has numbers',
+            );
           }
         }
         const after = await this.tenants.update(tx, id, {
@@ -106,7 +125,10 @@ export class TenantsService {
           ...(request.state !== undefined && { state: request.state }),
         });
         await this.audit.record(tx, caller, {
-          action: request.state && request.state !== before.state ? `tenant.${request.state === 'suspended' ? 'suspend' : 'activate'}` : 'tenant.update',
+          action:
+            request.state && request.state !== before.state
+              ? `tenant.${request.state === 'suspended' ? 'suspend' : 'activate'}`
+              : 'tenant.update',
           targetType: 'tenant',
           targetId: id,
           tenantId: id,
@@ -117,7 +139,8 @@ export class TenantsService {
       });
       return toTenantResponse(updated);
     } catch (error) {
-      if (isUniqueViolation(error, 'slug')) throw new DomainError('slug_taken', `The slug ${request.slug} is taken`);
+      if (isUniqueViolation(error, 'slug'))
+        throw new DomainError('slug_taken', `The slug ${request.slug} is taken`);
       throw error;
     }
   }
