@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { createTenant, createUser, type TestApi, type TestUser } from '@bsp/testing';
+import { auditEvents, createTenant, createUser, type TestApi, type TestUser } from '@bsp/testing';
 import { axeViolations, LAPTOP, launchChromium, screenshot } from './support/browser';
 import { startDashboardApi } from './support/dashboard-api';
 
@@ -317,6 +317,9 @@ describe('admin dashboard in Chromium', () => {
     await page.getByRole('link', { name: tenantName }).waitFor();
     await page.reload();
     await page.getByRole('link', { name: tenantName }).waitFor();
+    // Concurrent requests that met an expired token shared one refresh: the API saw no token reuse.
+    const token = await api.login(api.adminEmail, api.adminPassword);
+    expect(await auditEvents(api, token, { action: 'auth.refresh_reuse_detected' })).toEqual([]);
     await page.getByRole('button', { name: 'Log out' }).click();
     await page.getByRole('button', { name: 'Log in' }).waitFor();
     await page.goto(`${api.url}/audit`);

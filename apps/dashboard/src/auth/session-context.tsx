@@ -6,8 +6,8 @@ interface Session {
   status: 'loading' | 'signed-out' | 'signed-in';
   me: UserMe | null;
   can: Permissions | null;
-  login(email: string, password: string): Promise<void>;
-  logout(): Promise<void>;
+  login: (email: string, password: string) => Promise<void>;
+  logout: () => Promise<void>;
 }
 
 const SessionContext = createContext<Session | null>(null);

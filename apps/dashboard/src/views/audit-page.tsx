@@ -46,9 +46,11 @@ function actorText(e: AuditEventResponse): string {
 export default function AuditPage() {
   const { can } = useSignedIn();
   const [params, setParams] = useSearchParams();
-  const applied: Filters = Object.fromEntries(
-    FILTER_KEYS.map((k) => [k, params.get(k) ?? undefined]).filter(([, v]) => v),
-  );
+  const applied: Filters = {};
+  for (const key of FILTER_KEYS) {
+    const value = params.get(key);
+    if (value) applied[key] = value;
+  }
   const [draft, setDraft] = useState<Filters>(applied);
   const pager = useCursorPager();
   const query: AuditQuery = { ...applied, from: toIso(applied.from), to: toIso(applied.to) };
@@ -62,11 +64,8 @@ export default function AuditPage() {
 
   const apply = (event: FormEvent) => {
     event.preventDefault();
-    const next = Object.fromEntries(
-      Object.entries(draft)
-        .filter(([, v]) => v && v.trim())
-        .map(([k, v]) => [k, v!.trim()]),
-    );
+    const next: Record<string, string> = {};
+    for (const [key, value] of Object.entries(draft)) if (value?.trim()) next[key] = value.trim();
     pager.reset();
     setParams(next);
   };

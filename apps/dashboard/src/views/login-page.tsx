@@ -26,7 +26,7 @@ export function LoginPage() {
       await login(email.trim(), password);
       const next = params.get('next');
       // Only same-app paths: an open redirect through ?next= would be a phishing aid.
-      navigate(next && next.startsWith('/') && !next.startsWith('//') ? next : '/', { replace: true });
+      void navigate(next && next.startsWith('/') && !next.startsWith('//') ? next : '/', { replace: true });
     } catch (e) {
       setError(e);
       setBusy(false);
