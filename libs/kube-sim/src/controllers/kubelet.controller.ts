@@ -36,6 +36,7 @@ interface ContainerRun {
   failStreak: number;
   liveFailStreak: number;
   lastProbeAt: number;
+  startedAtMs: number;
   probing: boolean;
   killedByProbe: boolean;
 }
@@ -160,6 +161,7 @@ export class KubeletController extends Controller {
               failStreak: 0,
               liveFailStreak: 0,
               lastProbeAt: 0,
+              startedAtMs: 0,
               probing: false,
               killedByProbe: false,
             },
@@ -323,7 +325,8 @@ export class KubeletController extends Controller {
     c.readyStreak = 0;
     c.failStreak = 0;
     c.liveFailStreak = 0;
-    c.lastProbeAt = Date.now();
+    c.startedAtMs = Date.now();
+    c.lastProbeAt = 0;
     await this.events.record(
       pod,
       'Normal',
@@ -461,7 +464,7 @@ export class KubeletController extends Controller {
       .flatMap((c) => [c.spec.readinessProbe, c.spec.livenessProbe])
       .filter((p) => p !== undefined);
     if (probes.length === 0) return;
-    const tick = Math.max(10, Math.min(...probes.map((p) => this.periodMs(p))) / 2);
+    const tick = Math.max(10, Math.min(1000, ...probes.map((p) => this.periodMs(p) / 2)));
     run.probeTimer = setInterval(() => this.probeTick(run), tick);
     run.probeTimer.unref();
   }
@@ -482,13 +485,13 @@ export class KubeletController extends Controller {
       if (c.probing || !c.process?.isRunning) continue;
       const probe = c.spec.readinessProbe ?? c.spec.livenessProbe;
       if (!probe) continue;
-      const started = Date.parse(c.startedAt ?? '') || now;
       const delay = Math.min(
         ...[c.spec.readinessProbe, c.spec.livenessProbe]
           .filter((p) => p)
           .map((p) => (p!.initialDelaySeconds ?? 0) * 1000 * this.timings.timeScale),
       );
-      if (now - started < delay && c.startedAt && now - c.lastProbeAt < delay) continue;
+      // First probe once initialDelaySeconds have passed, then every periodSeconds.
+      if (now - c.startedAtMs < delay) continue;
       if (now - c.lastProbeAt < this.periodMs(probe)) continue;
       c.lastProbeAt = now;
       c.probing = true;
