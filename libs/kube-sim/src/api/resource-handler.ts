@@ -153,7 +153,7 @@ export class ResourceHandler {
         if (subresource === 'scale') return this.writeScale(route, body, req, res, q);
         const updated = this.store.update(qualified(def), body, {
           namespace: ns,
-          subresource: subresource === 'finalize' ? undefined : subresource,
+          subresource,
           dryRun: q.get('dryRun') === 'All',
           fieldManager: q.get('fieldManager') ?? userAgentManager(req),
           raw: true,

@@ -125,9 +125,39 @@ function check(value: unknown, kind: FieldKind | undefined, owner: string, path:
   }
 }
 
+const quantityFields = new Set([
+  'V1ResourceRequirements.limits',
+  'V1ResourceRequirements.requests',
+  'V1VolumeResourceRequirements.limits',
+  'V1VolumeResourceRequirements.requests',
+  'V1ResourceQuotaSpec.hard',
+  'V1LimitRangeItem.default',
+  'V1LimitRangeItem.defaultRequest',
+  'V1LimitRangeItem.max',
+  'V1LimitRangeItem.min',
+  'V1LimitRangeItem.maxLimitRequestRatio',
+  'V1EmptyDirVolumeSource.sizeLimit',
+]);
+const quantityRe = /^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$/;
+
+function checkQuantities(v: unknown): string | undefined {
+  const values = isObject(v) ? Object.values(v) : [v];
+  for (const q of values) {
+    if (typeof q === 'number') continue;
+    if (typeof q !== 'string' || !quantityRe.test(q))
+      return "quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'";
+  }
+  return undefined;
+}
+
 function checkStruct(obj: Record<string, unknown>, typeName: string, path: string): string | undefined {
   const owner = typeName.replace(/^(V1|CoreV1)/, '');
   for (const [k, v] of Object.entries(obj)) {
+    if (quantityFields.has(`${typeName}.${k}`)) {
+      const e = checkQuantities(v);
+      if (e) return e;
+      continue;
+    }
     const e = check(v, fieldKind(typeName, k), owner, path ? `${path}.${k}` : k);
     if (e) return e;
   }

@@ -54,11 +54,46 @@ function define(spec: Spec): ResourceDefinition {
         }
       }
       errs.push(...validateLabels('metadata.labels', obj.metadata?.labels));
+      errs.push(...validateOwnerReferences(obj));
       if (validate) errs.push(...validate(obj));
       return errs;
     },
   };
   return def;
+}
+
+function validateOwnerReferences(o: KubeObject): FieldError[] {
+  const refs = o.metadata?.ownerReferences ?? [];
+  const errs: FieldError[] = [];
+  for (const r of refs) {
+    if (!r.apiVersion)
+      errs.push(fieldError.invalid('metadata.ownerReferences.apiVersion', '', 'version must not be empty'));
+    if (!r.kind) errs.push(fieldError.invalid('metadata.ownerReferences.kind', '', 'kind must not be empty'));
+    if (!r.name) errs.push(fieldError.invalid('metadata.ownerReferences.name', '', 'name must not be empty'));
+    if (!r.uid) errs.push(fieldError.invalid('metadata.ownerReferences.uid', '', 'uid must not be empty'));
+  }
+  if (refs.filter((r) => r.controller === true).length > 1)
+    errs.push(
+      fieldError.invalid(
+        'metadata.ownerReferences',
+        refs,
+        'Only one reference can have Controller set to true',
+      ),
+    );
+  return errs;
+}
+
+function validatePorts(path: string, ports: JsonObject[], field: string): FieldError[] {
+  const errs: FieldError[] = [];
+  ports.forEach((p, i) => {
+    const v = p[field];
+    if (v === undefined || v === 0) errs.push(fieldError.required(`${path}[${i}].${field}`));
+    else if (typeof v !== 'number' || v < 1 || v > 65535)
+      errs.push(
+        fieldError.invalid(`${path}[${i}].${field}`, v ?? 0, 'must be between 1 and 65535, inclusive'),
+      );
+  });
+  return errs;
 }
 
 const configKeyRe = /^[-._a-zA-Z0-9]+$/;
@@ -113,6 +148,9 @@ function validateWorkload(o: KubeObject): FieldError[] {
       );
   }
   errs.push(...validatePodSpec('spec.template.spec', at(o, 'spec.template.spec')));
+  const restart = str(o, 'spec.template.spec.restartPolicy');
+  if (restart && restart !== 'Always')
+    errs.push(fieldError.notSupported('spec.template.spec.restartPolicy', restart, ['Always']));
   return errs;
 }
 
@@ -130,6 +168,7 @@ function validatePodSpec(path: string, podSpec: unknown): FieldError[] {
       seen.add(name);
     }
     if (!str(c, 'image')) errs.push(fieldError.required(`${path}.containers[${i}].image`));
+    errs.push(...validatePorts(`${path}.containers[${i}].ports`, objects(c, 'ports'), 'containerPort'));
   });
   const restart = str(podSpec, 'restartPolicy');
   if (restart && !['Always', 'OnFailure', 'Never'].includes(restart))
@@ -333,7 +372,7 @@ export function builtinResources(): ResourceDefinition[] {
         const s = at(o, 'spec');
         const headless = str(s, 'clusterIP') === 'None' || str(s, 'type') === 'ExternalName';
         if (!headless && objects(s, 'ports').length === 0) return [fieldError.required('spec.ports')];
-        return [];
+        return validatePorts('spec.ports', objects(s, 'ports'), 'port');
       },
       validateUpdate(o, old) {
         const before = str(old, 'spec.clusterIP');
@@ -655,6 +694,15 @@ export function builtinResources(): ResourceDefinition[] {
       plural: 'leases',
       namespaced: true,
       requireResourceVersion: true,
+      validate(o) {
+        const d = at(o, 'spec.leaseDurationSeconds');
+        if (typeof d === 'number' && d <= 0)
+          return [fieldError.invalid('spec.leaseDurationSeconds', d, 'must be greater than 0')];
+        const t = at(o, 'spec.leaseTransitions');
+        if (typeof t === 'number' && t < 0)
+          return [fieldError.invalid('spec.leaseTransitions', t, 'must be greater than or equal to 0')];
+        return [];
+      },
     }),
     ...(['Role', 'ClusterRole'] as const).map((kind) =>
       define({

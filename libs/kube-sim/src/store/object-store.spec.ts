@@ -513,3 +513,41 @@ describe('server-side apply is idempotent', () => {
     }
   });
 });
+
+describe('validation details', () => {
+  it('checks owner references, ports, lease durations and namespace finalizers', () => {
+    const store = new ObjectStore();
+    const owner = err(() =>
+      store.create('configmaps', {
+        metadata: {
+          name: 'c',
+          ownerReferences: [{ apiVersion: 'v1', kind: 'ConfigMap', name: 'o', uid: '' }],
+        },
+      }),
+    );
+    expect(owner.message).toBe(
+      'ConfigMap "c" is invalid: metadata.ownerReferences.uid: Invalid value: "": uid must not be empty',
+    );
+    const port = err(() =>
+      store.create('services', { metadata: { name: 's' }, spec: { ports: [{ port: 70000 }] } }),
+    );
+    expect(port.message).toBe(
+      'Service "s" is invalid: spec.ports[0].port: Invalid value: 70000: must be between 1 and 65535, inclusive',
+    );
+    const lease = err(() =>
+      store.create('leases', { metadata: { name: 'l' }, spec: { leaseDurationSeconds: 0 } }),
+    );
+    expect(lease.message).toBe(
+      'Lease.coordination.k8s.io "l" is invalid: spec.leaseDurationSeconds: Invalid value: 0: must be greater than 0',
+    );
+    store.create('namespaces', { metadata: { name: 'n' } });
+    const updated = store.patch('namespaces', undefined, 'n', 'merge', { spec: { finalizers: [] } });
+    expect(updated['spec']).toEqual({ finalizers: ['kubernetes'] });
+    const finalized = store.update(
+      'namespaces',
+      { ...updated, spec: { finalizers: [] } },
+      { subresource: 'finalize' },
+    );
+    expect(finalized['spec']).toEqual({ finalizers: [] });
+  });
+});

@@ -757,7 +757,12 @@ export class ObjectStore {
     const name = old.metadata?.name ?? '';
     const sub = opts.subresource;
     let obj: KubeObject;
-    if (sub === 'status') {
+    if (sub === 'finalize') {
+      // Only the finalize subresource changes a namespace's spec.finalizers.
+      obj = clone(old);
+      const spec = isObject(obj['spec']) ? obj['spec'] : (obj['spec'] = {});
+      spec['finalizers'] = clone(at(next, 'spec.finalizers'));
+    } else if (sub === 'status') {
       obj = clone(old);
       if (next['status'] === undefined) delete obj['status'];
       else obj['status'] = clone(next['status']);
@@ -805,6 +810,10 @@ export class ObjectStore {
               'no new finalizers can be added if the object is being deleted',
             ),
           ]);
+      }
+      if (def.plural === 'namespaces') {
+        const spec = isObject(obj['spec']) ? obj['spec'] : (obj['spec'] = {});
+        spec['finalizers'] = clone(at(old, 'spec.finalizers'));
       }
       def.defaults?.(obj);
     }
