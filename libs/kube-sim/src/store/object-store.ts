@@ -168,6 +168,8 @@ export interface ObjectStoreOptions {
   clock?: () => Date;
   /** Namespaces created at start (default, kube-system, kube-public, kube-node-lease). */
   namespaces?: string[];
+  /** The selectorless `kubernetes` Service in `default` (10.96.0.1:443), as every cluster has. Default true. */
+  kubernetesService?: boolean;
 }
 
 interface HistoryEntry {
@@ -234,8 +236,22 @@ export class ObjectStore {
     this.clock = opts.clock ?? (() => new Date());
     this.historyLimit = opts.historyLimit ?? 10_000;
     this.managed = new ManagedFields(() => timestamp(this.clock()));
-    for (const ns of opts.namespaces ?? ['default', 'kube-system', 'kube-public', 'kube-node-lease']) {
+    const namespaces = opts.namespaces ?? ['default', 'kube-system', 'kube-public', 'kube-node-lease'];
+    for (const ns of namespaces) {
       this.create('namespaces', { metadata: { name: ns } }, { fieldManager: 'kube-apiserver' });
+    }
+    if (namespaces.includes('default') && opts.kubernetesService !== false) {
+      this.create(
+        'services',
+        {
+          metadata: { name: 'kubernetes', labels: { component: 'apiserver', provider: 'kubernetes' } },
+          spec: {
+            clusterIP: '10.96.0.1',
+            ports: [{ name: 'https', port: 443, protocol: 'TCP', targetPort: 6443 }],
+          },
+        },
+        { namespace: 'default', fieldManager: 'kube-apiserver' },
+      );
     }
   }
 
