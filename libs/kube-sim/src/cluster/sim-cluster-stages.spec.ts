@@ -274,3 +274,38 @@ describe('SimCluster node loss with a Deployment', () => {
     }
   });
 });
+
+describe('SimCluster node reboot', () => {
+  it('restarts containers and their probes when a lost node comes back before eviction', async () => {
+    const cluster = new SimCluster({
+      name: 'c3',
+      region: 'eu',
+      zones: ['a'],
+      nodesPerZone: 1,
+      timings: { nodeMonitorGraceMs: 50 },
+    });
+    await cluster.start();
+    try {
+      cluster.store.create('pods', {
+        metadata: { name: 'web' },
+        spec: podSpec(
+          {},
+          { image: 'whatsapp/web:1', readinessProbe: { httpGet: { path: '/v1/health', port: 443 } } },
+        ),
+      });
+      const readyStatus = () =>
+        cluster.pod('default', 'web')?.status?.conditions?.find((c) => c.type === 'Ready');
+      await until('ready', () => readyStatus()?.status === 'True');
+      cluster.failNode(cluster.nodeNames[0]!);
+      await until(
+        'not ready',
+        () => readyStatus()?.status === 'False' && readyStatus()?.reason === 'NodeNotReady',
+      );
+      cluster.recoverNode(cluster.nodeNames[0]!);
+      await until('ready again', () => readyStatus()?.status === 'True');
+      expect(cluster.pod('default', 'web')?.status?.containerStatuses?.[0]?.restartCount).toBe(1);
+    } finally {
+      cluster.stop();
+    }
+  });
+});

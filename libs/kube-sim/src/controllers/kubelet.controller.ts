@@ -191,7 +191,6 @@ export class KubeletController extends Controller {
       run.stage = 'running';
       for (const c of run.containers.values())
         await this.startContainer(pod, run, c, env.envs.get(c.spec.name) ?? {});
-      this.startProbes(run);
     }
 
     // Running: notice dead processes, apply restart policy and back-off.
@@ -337,6 +336,8 @@ export class KubeletController extends Controller {
     await this.events.record(pod, 'Normal', 'Created', `Created container: ${c.spec.name}`, run.node);
     await this.events.record(pod, 'Normal', 'Started', `Started container ${c.spec.name}`, run.node);
     if (!c.spec.readinessProbe) c.ready = true;
+    // A node coming back has its probe workers stopped; they resume with the containers.
+    if (!run.probeTimer) this.startProbes(run);
   }
 
   private async environment(
