@@ -54,8 +54,21 @@ export function setDefault(obj: JsonObject, key: string, value: unknown): void {
   if (obj[key] === undefined || obj[key] === null) obj[key] = value;
 }
 
+function copy(v: unknown): unknown {
+  if (v === null || typeof v !== 'object') return typeof v === 'number' && !Number.isFinite(v) ? null : v;
+  if (Array.isArray(v)) return v.map((x) => (x === undefined || typeof x === 'function' ? null : copy(x)));
+  if (v instanceof Date) return v.toISOString();
+  const out: JsonObject = {};
+  for (const k of Object.keys(v)) {
+    const x = (v as JsonObject)[k];
+    if (x !== undefined && typeof x !== 'function') out[k] = copy(x);
+  }
+  return out;
+}
+
+/** A deep copy with JSON semantics (undefined dropped, Dates as strings), without the string trip. */
 export function clone<T>(v: T): T {
-  return v === undefined ? v : (JSON.parse(JSON.stringify(v)) as T);
+  return v === undefined ? v : (copy(v) as T);
 }
 
 export function deepEqual(a: unknown, b: unknown): boolean {
