@@ -103,14 +103,6 @@ export class KubeletController extends Controller {
     return [...keys];
   }
 
-  /** The pod's process for one container (first container when unnamed), if running here. */
-  processFor(podUid: string, container?: string): SimProcess | undefined {
-    const run = [...this.runs.values()].find((r) => r.uid === podUid);
-    if (!run) return undefined;
-    const c = container ? run.containers.get(container) : run.containers.values().next().value;
-    return c?.process;
-  }
-
   /** Crash a container (fault injection): the process dies, restart policy applies. */
   crash(pod: Pod, container?: string): boolean {
     const run = this.runs.get(keyOf(pod));
@@ -251,7 +243,6 @@ export class KubeletController extends Controller {
   }
 
   private async terminate(pod: Pod, run: PodRun | undefined): Promise<ReconcileResult | void> {
-    const ns = pod.metadata.namespace;
     if (!run) {
       await this.finalDelete(pod);
       return;
@@ -275,7 +266,6 @@ export class KubeletController extends Controller {
     if (run.deadline !== undefined && now < run.deadline) return { requeueAfterMs: run.deadline - now };
     this.cleanup(run);
     await this.finalDelete(pod);
-    void ns;
   }
 
   private async finalDelete(pod: Pod): Promise<void> {
