@@ -153,6 +153,13 @@ describe('admin dashboard in Chromium', () => {
     const row = page.locator('tr', { hasText: `${tenantName} primary key` });
     await row.getByText('active').waitFor();
     expect(await page.content()).not.toContain(firstKey);
+    // Rename and rename back.
+    for (const name of [`${tenantName} GmbH`, tenantName]) {
+      await page.getByRole('button', { name: 'Rename' }).click();
+      await page.getByLabel('New name').fill(name);
+      await page.getByRole('button', { name: 'Save name' }).click();
+      await page.getByRole('heading', { level: 1, name, exact: true }).waitFor();
+    }
     await expectAccessible(page, 'client detail');
     await screenshot(page, '06-client-detail');
   });
@@ -352,7 +359,15 @@ describe('admin dashboard in Chromium', () => {
       expect(await nav.getByRole('link').allTextContents()).toEqual(['My client', 'Numbers', 'Audit log']);
       await viewerPage.getByRole('link', { name: phone }).waitFor();
       await viewerPage.locator('tbody tr', { hasText: 'revoked' }).first().waitFor();
-      for (const name of [/Issue API key/, /Add number/, /Rotate/, /Revoke/, /Suspend/, /Onboard/]) {
+      for (const name of [
+        /Issue API key/,
+        /Add number/,
+        /Rotate/,
+        /Revoke/,
+        /Suspend/,
+        /Onboard/,
+        /Rename/,
+      ]) {
         expect(await viewerPage.getByRole('button', { name }).count(), String(name)).toBe(0);
         expect(await viewerPage.getByRole('link', { name }).count(), String(name)).toBe(0);
       }

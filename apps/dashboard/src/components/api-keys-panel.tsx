@@ -242,30 +242,37 @@ export function ApiKeysPanel({ tenantId, canWrite }: { tenantId: string; canWrit
                   <td>
                     <StateBadge state={k.status} />
                   </td>
-                  <td>{k.expiresAt ? formatDateTime(k.expiresAt) : 'never'}</td>
+                  <td>
+                    {k.expiresAt ? formatDateTime(k.expiresAt) : 'never'}
+                    {k.status === 'rotating' ? (
+                      <span className="muted small"> (end of grace window)</span>
+                    ) : null}
+                  </td>
                   <td title={k.lastUsedAt ? formatDateTime(k.lastUsedAt) : undefined}>
                     {formatRelative(k.lastUsedAt)}
                   </td>
                   {canWrite ? (
-                    <td className="row-actions">
-                      {k.status === 'active' ? (
-                        <button
-                          type="button"
-                          className="button secondary small"
-                          onClick={() => setPending({ kind: 'rotate', key: k })}
-                        >
-                          Rotate<span className="sr-only"> {k.name}</span>
-                        </button>
-                      ) : null}
-                      {k.status === 'active' || k.status === 'rotating' ? (
-                        <button
-                          type="button"
-                          className="button danger small"
-                          onClick={() => setPending({ kind: 'revoke', key: k })}
-                        >
-                          Revoke<span className="sr-only"> {k.name}</span>
-                        </button>
-                      ) : null}
+                    <td>
+                      <div className="row-actions">
+                        {k.status === 'active' ? (
+                          <button
+                            type="button"
+                            className="button secondary small"
+                            onClick={() => setPending({ kind: 'rotate', key: k })}
+                          >
+                            Rotate<span className="sr-only"> {k.name}</span>
+                          </button>
+                        ) : null}
+                        {k.status === 'active' || k.status === 'rotating' ? (
+                          <button
+                            type="button"
+                            className="button danger small"
+                            onClick={() => setPending({ kind: 'revoke', key: k })}
+                          >
+                            Revoke<span className="sr-only"> {k.name}</span>
+                          </button>
+                        ) : null}
+                      </div>
                     </td>
                   ) : null}
                 </tr>

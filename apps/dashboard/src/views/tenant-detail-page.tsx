@@ -1,11 +1,13 @@
-import { useState } from 'react';
+import { type FormEvent, useState } from 'react';
 import { Link, useParams } from 'react-router-dom';
+import { ApiError } from '../api/api-error';
 import { tenantsApi } from '../api/endpoints';
 import { useSignedIn } from '../auth/session-context';
 import { AddNumberForm } from '../components/add-number-form';
 import { ApiKeysPanel } from '../components/api-keys-panel';
 import { ConfirmDialog } from '../components/confirm-dialog';
 import { ErrorMessage, Loading } from '../components/feedback';
+import { FormField } from '../components/form-field';
 import { NumbersTable } from '../components/numbers-table';
 import { PageHeader } from '../components/page-header';
 import { StateBadge } from '../components/state-badge';
@@ -22,6 +24,8 @@ export default function TenantDetailPage() {
   const [suspending, setSuspending] = useState(false);
   const [busy, setBusy] = useState(false);
   const [actionError, setActionError] = useState<unknown>(null);
+  const [renaming, setRenaming] = useState<string | null>(null);
+  const [renameError, setRenameError] = useState<unknown>(null);
 
   if (tenant.loading && !tenant.data) return <Loading label="Loading client…" />;
   if (tenant.error || !tenant.data) {
@@ -48,6 +52,28 @@ export default function TenantDetailPage() {
     }
   };
 
+  const rename = async (event: FormEvent) => {
+    event.preventDefault();
+    if (renaming === null) return;
+    setBusy(true);
+    setRenameError(null);
+    try {
+      await tenantsApi.update(t.id, { name: renaming.trim() });
+      setRenaming(null);
+      setVersion((v) => v + 1);
+    } catch (e) {
+      setRenameError(e);
+    } finally {
+      setBusy(false);
+    }
+  };
+  const renameFieldError =
+    renameError instanceof ApiError
+      ? renameError.forField('name')
+      : renaming !== null && !renaming.trim()
+        ? 'Enter a name.'
+        : undefined;
+
   return (
     <>
       <PageHeader
@@ -71,7 +97,44 @@ export default function TenantDetailPage() {
         }
       />
       <section className="panel" aria-labelledby="tenant-facts">
-        <h2 id="tenant-facts">Details</h2>
+        <div className="section-header">
+          <h2 id="tenant-facts">Details</h2>
+          {can.canWrite && renaming === null ? (
+            <button type="button" className="button secondary" onClick={() => setRenaming(t.name)}>
+              Rename
+            </button>
+          ) : null}
+        </div>
+        {renaming !== null ? (
+          <form className="form" onSubmit={(e) => void rename(e)} noValidate aria-label="Rename the client">
+            <FormField label="New name" error={renameFieldError}>
+              <input
+                value={renaming}
+                onChange={(e) => setRenaming(e.target.value)}
+                maxLength={200}
+                autoFocus
+              />
+            </FormField>
+            <ErrorMessage
+              error={renameError instanceof ApiError && renameError.forField('name') ? null : renameError}
+            />
+            <div className="actions">
+              <button type="submit" className="button primary" disabled={busy || !renaming.trim()}>
+                Save name
+              </button>
+              <button
+                type="button"
+                className="button secondary"
+                onClick={() => {
+                  setRenaming(null);
+                  setRenameError(null);
+                }}
+              >
+                Cancel
+              </button>
+            </div>
+          </form>
+        ) : null}
         <dl className="facts">
           <dt>Name</dt>
           <dd>{t.name}</dd>
