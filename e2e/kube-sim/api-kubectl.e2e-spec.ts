@@ -345,6 +345,72 @@ describe('kube-sim API server judged by real kubectl', () => {
     store.delete('pods', 'shop', 'web-1', { gracePeriodSeconds: 0 });
   });
 
+  it('supports wait --for=condition, rollout status and logs through status writes and the log hook', async () => {
+    const waiting = kubectl([
+      'wait',
+      '--for=condition=Available',
+      'deployment/web',
+      '-n',
+      'shop',
+      '--timeout=20s',
+    ]);
+    const rollout = kubectl(['rollout', 'status', 'deployment/web', '-n', 'shop', '--timeout=20s']);
+    await new Promise((r) => setTimeout(r, 700));
+    const d = store.get('deployments', 'shop', 'web');
+    const replicas = (d['spec'] as { replicas: number }).replicas;
+    const now = new Date().toISOString();
+    store.update(
+      'deployments',
+      {
+        ...d,
+        status: {
+          observedGeneration: d.metadata!.generation,
+          replicas,
+          updatedReplicas: replicas,
+          readyReplicas: replicas,
+          availableReplicas: replicas,
+          conditions: [
+            {
+              type: 'Available',
+              status: 'True',
+              reason: 'MinimumReplicasAvailable',
+              lastUpdateTime: now,
+              lastTransitionTime: now,
+            },
+            {
+              type: 'Progressing',
+              status: 'True',
+              reason: 'NewReplicaSetAvailable',
+              lastUpdateTime: now,
+              lastTransitionTime: now,
+            },
+          ],
+        },
+      },
+      { subresource: 'status' },
+    );
+    const w = await waiting;
+    expect(w.stdout.trim()).toBe('deployment.apps/web condition met');
+    const r = await rollout;
+    expect(r.stdout.trim()).toContain('deployment "web" successfully rolled out');
+    store.create(
+      'pods',
+      { metadata: { name: 'logger' }, spec: { containers: [{ name: 'app', image: 'x' }] } },
+      { namespace: 'shop' },
+    );
+    store.hooks.log = (t, res) => {
+      res.writeHead(200);
+      res.end(`hello from ${t.namespace}/${t.pod}/${t.container}\n`);
+    };
+    try {
+      const logs = await kubectl(['logs', 'logger', '-n', 'shop']);
+      expect(logs.stdout).toBe('hello from shop/logger/app\n');
+    } finally {
+      delete store.hooks.log;
+      store.delete('pods', 'shop', 'logger');
+    }
+  });
+
   it('scales through the scale subresource', async () => {
     const r = await kubectl(['scale', 'deployment', 'web', '-n', 'shop', '--replicas=3']);
     expect(r.stdout.trim()).toBe('deployment.apps/web scaled');
