@@ -355,6 +355,16 @@ describe('kube-sim API server with @kubernetes/client-node 1.4.0', () => {
         { metadata: { name: 'pdb' }, spec: { minAvailable: 1, selector: { matchLabels: { app: 'p' } } } },
         { namespace: 'conf' },
       );
+      const ready = (name: string) =>
+        store.patch(
+          'pods',
+          'conf',
+          name,
+          'merge',
+          { status: { phase: 'Running', conditions: [{ type: 'Ready', status: 'True' }] } },
+          { subresource: 'status' },
+        );
+      ready('p');
       const eviction = { metadata: { name: 'p', namespace: 'conf' } };
       const refused = await failure(
         core.createNamespacedPodEviction({ name: 'p', namespace: 'conf', body: eviction }),
@@ -363,15 +373,23 @@ describe('kube-sim API server with @kubernetes/client-node 1.4.0', () => {
       expect(refused.body['message']).toBe(
         "Cannot evict pod as it would violate the pod's disruption budget.",
       );
-      store.patch(
-        'poddisruptionbudgets',
-        'conf',
-        'pdb',
-        'merge',
-        { status: { disruptionsAllowed: 1 } },
-        { subresource: 'status' },
-      );
+      expect(refused.body['details']).toEqual({
+        causes: [
+          {
+            reason: 'DisruptionBudget',
+            message: 'The disruption budget pdb needs 1 healthy pods and has 1 currently',
+          },
+        ],
+      });
+      await core.createNamespacedPod({ namespace: 'conf', body: pod('p2') });
+      ready('p2');
       await core.createNamespacedPodEviction({ name: 'p', namespace: 'conf', body: eviction });
+      expect(store.get('poddisruptionbudgets', 'conf', 'pdb')['status']).toMatchObject({
+        currentHealthy: 2,
+        desiredHealthy: 1,
+        expectedPods: 2,
+        disruptionsAllowed: 0,
+      });
       expect(store.find('pods', 'conf', 'p')).toBeUndefined();
       await core.createNamespacedPod({ namespace: 'conf', body: pod('q') });
       await core.createNamespacedPodBinding({

@@ -1,10 +1,11 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { groupVersion, type KubeObject, type ResourceDefinition } from '../resources/resource-definition';
-import { at, isObject, text } from '../resources/json-path';
+import { at, isObject } from '../resources/json-path';
 import { ApiError } from '../store/api-error';
 import { LabelSelector } from '../store/label-selector';
 import type { DeleteOptions, ObjectStore, WatchEvent } from '../store/object-store';
 import { applyPatch, patchContentTypes } from '../store/patch-apply';
+import { evictPod } from './pod-eviction';
 import { listJson, objectJson, watchEventJson } from './json-cache';
 import { decodeBody, mediaType, readBody } from './request-body';
 import type { ResourceRoute } from './request-router';
@@ -522,33 +523,9 @@ export class ResourceHandler {
   private evict(route: ResourceRoute, body: unknown, res: ServerResponse): void {
     const ns = route.namespace ?? 'default';
     const name = route.name ?? '';
-    const pod = this.store.get('pods', ns, name, { raw: true });
     const eviction = (isObject(body) ? body : {}) as KubeObject;
     if (this.store.hooks.eviction) this.store.hooks.eviction({ namespace: ns, name, eviction });
-    else {
-      for (const pdb of this.store.list('poddisruptionbudgets', { namespace: ns, raw: true }).items) {
-        const sel = at(pdb, 'spec.selector');
-        if (!isObject(sel) || !LabelSelector.fromObject(sel).matches(pod.metadata?.labels)) continue;
-        if (((at(pdb, 'status.disruptionsAllowed') as number | undefined) ?? 0) <= 0)
-          throw new ApiError(
-            429,
-            'TooManyRequests',
-            "Cannot evict pod as it would violate the pod's disruption budget.",
-            {
-              causes: [
-                {
-                  reason: 'DisruptionBudget',
-                  message: `The disruption budget ${pdb.metadata?.name ?? ''} needs ${text(at(pdb, 'status.desiredHealthy') ?? 0)} healthy pods and has ${text(at(pdb, 'status.currentHealthy') ?? 0)} currently`,
-                },
-              ],
-            },
-          );
-      }
-      const grace = at(eviction, 'deleteOptions.gracePeriodSeconds');
-      this.store.delete('pods', ns, name, {
-        gracePeriodSeconds: typeof grace === 'number' ? grace : undefined,
-      });
-    }
+    else evictPod(this.store, ns, name, eviction);
     sendJson(res, 201, statusSuccess(201));
   }
 
