@@ -430,7 +430,7 @@ export function renderPodSet(input: PodSetInput): KubernetesManifest[] {
     kind: 'PodDisruptionBudget',
     metadata: meta(name, componentLabels(name)),
     spec: {
-      // Never 0: a budget that forbids every eviction stalls
+      // Never 0 (ADR 0010): a budget that forbids every eviction stalls
       // node drains until someone force-deletes the pod, and a force delete of a pod on an
       // unreachable node is exactly how a second CoreApp starts while the first still runs. The
       // StatefulSet's identity rule and the fencing epoch, not the PDB, keep instances apart.
