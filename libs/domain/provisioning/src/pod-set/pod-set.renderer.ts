@@ -158,7 +158,7 @@ export function renderPodSet(input: PodSetInput): KubernetesManifest[] {
         pods: String(totals.pods),
         'requests.cpu': cpu(totals.requests.cpuMillis),
         'requests.memory': memory(totals.requests.memoryMiB),
-        'requests.storage': `${profile.storage.mediaSizeGiB}Gi`,
+        'requests.storage': storage(profile.storage.mediaSizeGiB),
         services: '2',
         'services.loadbalancers': '0',
         'services.nodeports': '0',
@@ -181,7 +181,7 @@ export function renderPodSet(input: PodSetInput): KubernetesManifest[] {
           defaultRequest: quantities(r.fencingAgent.requests),
           max: quantities(maxOf([r.webapp.limits, r.coreapp.limits, r.fencingAgent.limits])),
         },
-        { type: 'PersistentVolumeClaim', max: { storage: `${profile.storage.mediaSizeGiB}Gi` } },
+        { type: 'PersistentVolumeClaim', max: { storage: storage(profile.storage.mediaSizeGiB) } },
       ],
     },
   };
@@ -280,7 +280,7 @@ export function renderPodSet(input: PodSetInput): KubernetesManifest[] {
     spec: {
       accessModes: [profile.storage.accessMode],
       storageClassName: profile.storage.storageClassName,
-      resources: { requests: { storage: `${profile.storage.mediaSizeGiB}Gi` } },
+      resources: { requests: { storage: storage(profile.storage.mediaSizeGiB) } },
     },
   };
 
@@ -494,8 +494,11 @@ function maxOf(list: ComputeResources[]): ComputeResources {
   };
 }
 
-const cpu = (millis: number) => `${millis}m`;
-const memory = (mib: number) => `${mib}Mi`;
+// Canonical quantity forms (what the API server stores: 2000m → 2, 2048Mi → 2Gi), so reading an
+// object back compares equal to what was rendered.
+const cpu = (millis: number) => (millis % 1000 === 0 ? `${millis / 1000}` : `${millis}m`);
+const memory = (mib: number) => (mib % 1024 === 0 ? `${mib / 1024}Gi` : `${mib}Mi`);
+const storage = (gib: number) => (gib % 1024 === 0 ? `${gib / 1024}Ti` : `${gib}Gi`);
 const quantities = (c: ComputeResources) => ({ cpu: cpu(c.cpuMillis), memory: memory(c.memoryMiB) });
 const resourcesOf = (c: ContainerResources) => ({
   requests: quantities(c.requests),
