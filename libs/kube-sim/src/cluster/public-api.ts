@@ -16,5 +16,6 @@ export {
   type WhatsAppSession,
 } from '../world/whatsapp-network';
 export { DEFAULT_IMAGE_PROFILE, type ImageProfile } from '../world/image-profile';
-export { PHONE_NUMBER_ENV, EPOCH_ENV, EPOCH_ANNOTATIONS, type GatewayStatus } from '../world/coreapp.process';
+export { PHONE_NUMBER_ENV, EPOCH_ENV, EPOCH_ANNOTATIONS } from '../world/epoch-keys';
+export { type GatewayStatus } from '../world/coreapp.process';
 export { type ProcessFaults, type WorldTimings } from '../world/sim-process';

@@ -62,6 +62,7 @@ export class SimCluster {
       timings: this.timings,
       nodeUp: (node) => !this.health.isDown(node),
       outsideReachable: () => !this.partitioned,
+      readObject: (resource, namespace, name) => this.store.find(resource, namespace, name),
     });
     this.controllers = new ControllerManager({
       api: this.api,

@@ -46,6 +46,7 @@ export const TIMING_PRESETS: Record<TimingPreset, SimTimings> = {
     coreAppConnectMs: 50,
     kickedRetryMs: 0,
     connectionDropMs: 300,
+    fenceCheckMs: 50,
     schedulingMs: 10,
     containerCreatingMs: 50,
     shutdownMs: 30,

@@ -181,8 +181,12 @@ export class KubeletController extends Controller {
       }
       run.podIP = this.allocateIp();
       run.stage = 'running';
-      for (const c of run.containers.values())
-        await this.startContainer(pod, run, c, env.envs.get(c.spec.name) ?? {});
+      // Fencing agents first, so a CoreApp never connects before its agent has checked the lease.
+      const order = [...run.containers.values()].sort(
+        (a, b) =>
+          agentFirst(this.runtime.kindOf(a.spec.image)) - agentFirst(this.runtime.kindOf(b.spec.image)),
+      );
+      for (const c of order) await this.startContainer(pod, run, c, env.envs.get(c.spec.name) ?? {});
     }
 
     // Running: notice dead processes, apply restart policy and back-off.
@@ -584,6 +588,10 @@ export class KubeletController extends Controller {
     if (res.status >= 200 && res.status < 400) return { ok: true, message: '' };
     return { ok: false, message: `HTTP probe failed with statuscode: ${res.status}` };
   }
+}
+
+function agentFirst(kind: string): number {
+  return kind === 'fencing-agent' ? 0 : 1;
 }
 
 function shaOf(s: string): string {

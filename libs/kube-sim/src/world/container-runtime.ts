@@ -1,7 +1,7 @@
 import { ContainerLog, type LogReadOptions } from './container-log';
 import { CoreAppProcess } from './coreapp.process';
-import { createProcess, type ImageProfile } from './image-profile';
-import { type SimProcess, type WorldTimings } from './sim-process';
+import { createProcess, matchImage, type ImageProfile } from './image-profile';
+import { type ProcessKind, type SimProcess, type WorldTimings } from './sim-process';
 import { type WhatsAppNetwork } from './whatsapp-network';
 
 export interface PodIdentity {
@@ -33,6 +33,7 @@ export interface RuntimeOptions {
   /** Whether processes on this node are reachable from inside the cluster. */
   nodeUp: (node: string | undefined) => boolean;
   outsideReachable: () => boolean;
+  readObject: (resource: string, namespace: string, name: string) => unknown;
 }
 
 /** The container runtime of every simulated node of one cluster: processes and their logs, by pod uid. */
@@ -65,10 +66,16 @@ export class ContainerRuntime {
       log: slot.log,
       peers: () => this.peers(pod.namespace).filter((p) => p !== process),
       outsideReachable: () => this.opts.outsideReachable() && this.opts.nodeUp(pod.node),
+      podPeers: () => this.processes(pod.uid).filter((p) => p !== process && p.isRunning),
+      readObject: (resource, namespace, name) => this.opts.readObject(resource, namespace, name),
     });
     slot.process = process;
     process.start();
     return process;
+  }
+
+  kindOf(image: string): ProcessKind {
+    return matchImage(this.opts.profile, image);
   }
 
   process(podUid: string, container: string): SimProcess | undefined {

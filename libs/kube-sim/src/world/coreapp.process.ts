@@ -1,12 +1,10 @@
 import { jsonResponse, textResponse, type SimHttpRequest, type SimHttpResponse } from './sim-http';
+import { EPOCH_ANNOTATIONS, EPOCH_ENV, PHONE_NUMBER_ENV } from './epoch-keys';
+import { FencingAgentProcess } from './fencing-agent.process';
 import { SimProcess, type ProcessKind } from './sim-process';
 import { type WhatsAppSession } from './whatsapp-network';
 
 export type GatewayStatus = 'connected' | 'connecting' | 'disconnected' | 'uninitialized' | 'unregistered';
-
-export const PHONE_NUMBER_ENV = ['WA_PHONE_NUMBER', 'WHATSAPP_PHONE_NUMBER', 'PHONE_NUMBER'];
-export const EPOCH_ENV = ['WA_FENCING_EPOCH', 'FENCING_EPOCH'];
-export const EPOCH_ANNOTATIONS = ['bsp.io/fencing-epoch', 'whatsapp.bsp.io/epoch'];
 
 /**
  * A CoreApp: holds the WhatsApp connection for the number in its configuration. Its gateway status
@@ -21,6 +19,7 @@ export class CoreAppProcess extends SimProcess {
   private timer: NodeJS.Timeout | undefined;
   private status: GatewayStatus = 'uninitialized';
   private kicks = 0;
+  private fencedReason: string | undefined;
   private outside = true;
 
   get number(): string | undefined {
@@ -94,11 +93,39 @@ export class CoreAppProcess extends SimProcess {
       this.closeSession();
       this.status = 'disconnected';
       this.log('gateway disconnected (injected fault)');
-    } else if (!this.session && this.status === 'disconnected') {
+    } else if (!this.session && this.status === 'disconnected' && !this.fencedReason) {
       this.log('gateway fault cleared; reconnecting');
       this.status = 'connecting';
       this.scheduleConnect(this.ctx.timings.coreAppConnectMs);
     }
+  }
+
+  get fenced(): string | undefined {
+    return this.fencedReason;
+  }
+
+  /** Fencing agent verdict: stop holding the number (reason set) or go back to it (undefined). */
+  override fence(reason: string | undefined): void {
+    if (!this.running || !this.number) return;
+    if (reason !== undefined) {
+      if (this.fencedReason !== undefined) return;
+      this.fencedReason = reason;
+      this.clearTimer();
+      this.status = 'disconnected';
+      this.log(`fenced: ${reason}; WhatsApp connection closed`);
+      // A close that cannot reach WhatsApp leaves the connection to time out on its side.
+      if (this.outside) this.closeSession();
+      else this.doomSession();
+      return;
+    }
+    if (this.fencedReason === undefined) return;
+    this.fencedReason = undefined;
+    this.log('unfenced: lease valid again');
+    if (!this.currentFaults.gatewayDisconnected) this.scheduleConnect(this.ctx.timings.coreAppConnectMs);
+  }
+
+  private blocked(): boolean {
+    return this.currentFaults.gatewayDisconnected === true || this.fencedReason !== undefined;
   }
 
   protected serve(req: SimHttpRequest): SimHttpResponse {
@@ -130,7 +157,13 @@ export class CoreAppProcess extends SimProcess {
   private connect(): void {
     this.timer = undefined;
     const number = this.number;
-    if (!this.running || !number || this.currentFaults.gatewayDisconnected) return;
+    if (!this.running || !number || this.blocked()) return;
+    const agent = this.ctx.podPeers().find((p): p is FencingAgentProcess => p instanceof FencingAgentProcess);
+    if (agent && !agent.permits()) {
+      // The agent unfences (and so reconnects) this process once its lease is valid.
+      this.fence(agent.reason() ?? 'lease not valid');
+      return;
+    }
     if (!this.outside) {
       this.scheduleConnect(Math.max(100, this.ctx.timings.coreAppConnectMs));
       return;
@@ -196,7 +229,7 @@ export class CoreAppProcess extends SimProcess {
       } else if (this.kicks > 0 && this.session && this.ctx.timings.kickedRetryMs === 0) {
         this.status = 'disconnected';
         this.log('connection replaced while unreachable (conflict)');
-      } else if (!this.currentFaults.gatewayDisconnected) {
+      } else if (!this.blocked()) {
         this.scheduleConnect(0);
       }
     }

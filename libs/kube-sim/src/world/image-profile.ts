@@ -1,4 +1,5 @@
 import { CoreAppProcess } from './coreapp.process';
+import { FencingAgentProcess } from './fencing-agent.process';
 import { GenericProcess } from './generic.process';
 import { type ProcessContext, type ProcessKind, type SimProcess } from './sim-process';
 import { WebAppProcess } from './webapp.process';
@@ -32,6 +33,7 @@ export function createProcess(profile: ImageProfile, ctx: ProcessContext): SimPr
     case 'coreapp':
       return new CoreAppProcess(ctx);
     case 'fencing-agent':
+      return new FencingAgentProcess(ctx);
     case 'generic':
       return new GenericProcess(ctx, kind);
   }

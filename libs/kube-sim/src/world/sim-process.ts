@@ -14,18 +14,22 @@ export interface WorldTimings {
    * network partition): until then the old instance still holds the number.
    */
   connectionDropMs: number;
+  /** Fencing agent: how often it checks its Lease (FENCE_CHECK_INTERVAL_MS overrides). */
+  fenceCheckMs: number;
 }
 
 export const REALISTIC_WORLD_TIMINGS: WorldTimings = {
   coreAppConnectMs: 1500,
   kickedRetryMs: 10_000,
   connectionDropMs: 15_000,
+  fenceCheckMs: 1000,
 };
 
 export const INSTANT_WORLD_TIMINGS: WorldTimings = {
   coreAppConnectMs: 0,
   kickedRetryMs: 0,
   connectionDropMs: 0,
+  fenceCheckMs: 50,
 };
 
 export interface ProcessContext {
@@ -47,6 +51,10 @@ export interface ProcessContext {
   peers: () => SimProcess[];
   /** Whether this process can reach anything outside its cluster (false during a partition). */
   outsideReachable: () => boolean;
+  /** The other running processes of the same pod (sidecars). */
+  podPeers: () => SimProcess[];
+  /** Reads an object from the process's own cluster, as in-cluster API access would. */
+  readObject: (resource: string, namespace: string, name: string) => unknown;
 }
 
 export type HealthFault = 'failing' | 'hanging';
@@ -113,6 +121,8 @@ export abstract class SimProcess {
   protected onFaultsChanged(): void {}
   /** Whether the process can reach outside its cluster may have changed (partition, heal). */
   reachabilityChanged(): void {}
+  /** A fencing agent's verdict for this process: stop (reason) or carry on (undefined). */
+  fence(_reason: string | undefined): void {}
 
   protected log(text: string): void {
     this.ctx.log.write(text);

@@ -14,6 +14,7 @@ function world() {
   const network = new WhatsAppNetwork();
   const processes: SimProcess[] = [];
   let outside = true;
+  const objects = new Map<string, unknown>();
   const make = (pod: string, image: string, env: Record<string, string> = {}, namespace = 'n-1') => {
     const ctx: ProcessContext = {
       cluster: 'eu-1',
@@ -29,6 +30,8 @@ function world() {
       log: new ContainerLog(),
       peers: () => processes.filter((p) => p.isRunning && p.ctx.namespace === namespace && p !== proc),
       outsideReachable: () => outside,
+      podPeers: () => processes.filter((p) => p.isRunning && p.ctx.pod === pod && p !== proc),
+      readObject: (resource, ns, name) => objects.get(`${resource}/${ns}/${name}`),
     };
     const proc = createProcess(DEFAULT_IMAGE_PROFILE, ctx);
     processes.push(proc);
@@ -37,6 +40,7 @@ function world() {
   };
   return {
     network,
+    objects,
     make,
     setOutside: (v: boolean) => {
       outside = v;
@@ -144,5 +148,41 @@ describe('simulated WhatsApp processes', () => {
     expect(core.gatewayStatus).toBe('connected');
     expect(w.network.violationCount()).toBe(0);
     expect(core instanceof CoreAppProcess && !(core instanceof WebAppProcess)).toBe(true);
+  });
+
+  it('a fencing agent keeps the coreapp of its pod off WhatsApp unless its lease is valid', async () => {
+    const w = world();
+    const lease = (renewAgoMs: number, epoch = '7') => ({
+      metadata: { annotations: { 'bsp.io/fencing-epoch': epoch } },
+      spec: {
+        holderIdentity: 'eu-1',
+        leaseDurationSeconds: 1,
+        renewTime: new Date(Date.now() - renewAgoMs).toISOString(),
+      },
+    });
+    const env = { FENCE_LEASE_NAME: 'wa-lease', WA_FENCING_EPOCH: '7', FENCE_CHECK_INTERVAL_MS: '10' };
+    w.make('core-0', 'bsp/fencing-agent:1', env);
+    const core = w.make('core-0', 'whatsapp/coreapp:2', {
+      WA_PHONE_NUMBER: '+9',
+      WA_FENCING_EPOCH: '7',
+    }) as CoreAppProcess;
+    await tick(30);
+    expect(core.gatewayStatus).toBe('disconnected');
+    expect(core.fenced).toBe('lease n-1/wa-lease not found');
+    expect(w.network.connections()).toHaveLength(0);
+    w.objects.set('leases/n-1/wa-lease', lease(0));
+    await tick(40);
+    expect(core.gatewayStatus).toBe('connected');
+    expect(w.network.holder('+9')?.epoch).toBe('7');
+    w.objects.set('leases/n-1/wa-lease', lease(0, '8'));
+    await tick(40);
+    expect(core.fenced).toBe('epoch 7 superseded by 8');
+    expect(w.network.connections()).toHaveLength(0);
+    w.objects.set('leases/n-1/wa-lease', lease(950));
+    await tick(40);
+    expect(core.gatewayStatus).toBe('connected');
+    await tick(80);
+    expect(core.fenced).toMatch(/^lease n-1\/wa-lease expired at /);
+    expect(w.network.connections()).toHaveLength(0);
   });
 });
