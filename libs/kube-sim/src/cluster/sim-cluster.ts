@@ -9,7 +9,6 @@ import { ContainerRuntime } from '../world/container-runtime';
 import { DEFAULT_IMAGE_PROFILE, type ImageProfile } from '../world/image-profile';
 import { type ProcessFaults, type SimProcess } from '../world/sim-process';
 import { WhatsAppNetwork } from '../world/whatsapp-network';
-import { applyStoreWorkarounds } from './store-workarounds';
 import { resolveTimings, type SimTimings, type TimingPreset } from './sim-timings';
 
 export interface ClusterSpec {
@@ -71,7 +70,6 @@ export class SimCluster {
       timings: this.timings,
       ownsNode: (n) => this.nodeZones.has(n),
     });
-    applyStoreWorkarounds(this.store);
     this.store.hooks.admission.push(quotaAdmission);
     const perZone = Math.max(1, opts.nodesPerZone ?? 2);
     let index = 0;
