@@ -542,6 +542,21 @@ export function builtinResources(): ResourceDefinition[] {
       plural: 'limitranges',
       namespaced: true,
       shortNames: ['limits'],
+      defaults(o) {
+        for (const item of objects(o, 'spec.limits')) {
+          if (item['type'] !== 'Container') continue;
+          // Missing defaults come from max (limits) and then from default or min (requests).
+          const max = isObject(item['max']) ? item['max'] : {};
+          const min = isObject(item['min']) ? item['min'] : {};
+          const def = isObject(item['default']) ? item['default'] : {};
+          for (const [k, v] of Object.entries(max)) if (def[k] === undefined) def[k] = v;
+          if (Object.keys(def).length) item['default'] = def;
+          const req = isObject(item['defaultRequest']) ? item['defaultRequest'] : {};
+          for (const [k, v] of Object.entries(def)) if (req[k] === undefined) req[k] = v;
+          for (const [k, v] of Object.entries(min)) if (req[k] === undefined) req[k] = v;
+          if (Object.keys(req).length) item['defaultRequest'] = req;
+        }
+      },
     }),
     define({
       group: 'apps',

@@ -8,6 +8,13 @@ function defaultContainer(c: JsonObject): void {
   setDefault(c, 'terminationMessagePath', '/dev/termination-log');
   setDefault(c, 'terminationMessagePolicy', 'File');
   setDefault(c, 'resources', {});
+  const res = c['resources'];
+  if (isObject(res) && isObject(res['limits'])) {
+    // Requests default to limits for every resource that only has a limit.
+    const requests = isObject(res['requests']) ? res['requests'] : {};
+    for (const [k, v] of Object.entries(res['limits'])) if (requests[k] === undefined) requests[k] = v;
+    res['requests'] = requests;
+  }
   for (const p of objects(c, 'ports')) setDefault(p, 'protocol', 'TCP');
   for (const probeName of ['livenessProbe', 'readinessProbe', 'startupProbe']) {
     const probe = c[probeName];

@@ -1,5 +1,6 @@
 import { ApiError } from './api-error';
 import { ObjectStore, type WatchEvent } from './object-store';
+import { at } from '../resources/json-path';
 import type { KubeObject } from '../resources/resource-definition';
 
 const tick = () => new Promise((r) => setImmediate(r));
@@ -549,5 +550,39 @@ describe('validation details', () => {
       { subresource: 'finalize' },
     );
     expect(finalized['spec']).toEqual({ finalizers: [] });
+  });
+});
+
+describe('LimitRanger', () => {
+  it('defaults container resources and refuses pods beyond the maximum', () => {
+    const store = new ObjectStore();
+    store.create('limitranges', {
+      metadata: { name: 'lr' },
+      spec: {
+        limits: [
+          { type: 'Container', default: { cpu: '500m' }, defaultRequest: { cpu: '100m' }, max: { cpu: '1' } },
+        ],
+      },
+    });
+    const pod = store.create('pods', {
+      metadata: { name: 'p' },
+      spec: { containers: [{ name: 'c', image: 'x' }] },
+    });
+    expect(at(pod, 'spec.containers')).toEqual([
+      expect.objectContaining({ resources: { limits: { cpu: '500m' }, requests: { cpu: '100m' } } }),
+    ]);
+    expect(pod.metadata!.annotations!['kubernetes.io/limit-ranger']).toBe(
+      'LimitRanger plugin set: cpu limit for container c; cpu request for container c',
+    );
+    const big = err(() =>
+      store.create('pods', {
+        metadata: { name: 'big' },
+        spec: { containers: [{ name: 'c', image: 'x', resources: { limits: { cpu: '2' } } }] },
+      }),
+    );
+    expect(big.code).toBe(403);
+    expect(big.message).toBe(
+      'pods "big" is forbidden: [maximum cpu usage per Container is 1, but limit is 2]',
+    );
   });
 });

@@ -44,6 +44,7 @@ import {
 import { at, clone, deepEqual, isObject, type JsonObject } from '../resources/json-path';
 import { ApiError, fieldError, type FieldError } from './api-error';
 import { FieldSelector } from './field-selector';
+import { limitRanger } from './limit-ranger';
 import { LabelSelector } from './label-selector';
 import { ManagedFields } from './managed-fields';
 import { applyPatch, type PatchType } from './patch-apply';
@@ -213,7 +214,8 @@ function refKey(def: ResourceDefinition, ns: string, name: string): string {
 
 export class ObjectStore {
   readonly registry: ResourceRegistry;
-  readonly hooks: StoreHooks = { admission: [] };
+  /** Admission hooks run in order; the built-in LimitRanger comes first, as in kube-apiserver. */
+  readonly hooks: StoreHooks = { admission: [limitRanger] };
   private readonly clock: () => Date;
   private readonly historyLimit: number;
   private readonly buckets = new Map<ResourceDefinition, Bucket>();
