@@ -12,7 +12,9 @@
  *   const w = store.watch('pods', { namespace, resourceVersion }, (ev) => ...); w.stop();
  *
  * Resources are named by plural ("pods"), "deployments.apps", kind or short name. Returned objects
- * are copies (mutate freely). Patch types: 'json' | 'merge' | 'strategic' | 'apply'.
+ * are copies (mutate freely) unless `raw: true` is passed (then they are the stored objects and
+ * must not be mutated: cheap reads for big lists). Patch types: 'json' | 'merge' | 'strategic' |
+ * 'apply' (server-side apply: needs fieldManager; `force` takes conflicting fields).
  *
  * Semantics kept like kube-apiserver: one global resourceVersion; bounded watch history (410
  * Expired beyond it); generation bumps on spec changes; status only via subresource 'status';
@@ -24,11 +26,14 @@
  * namespace is 404.
  *
  * Hooks for the simulated world (store.hooks):
- *   admission: [(req) => void]   throw ApiError to refuse; may mutate req.object (create/update/delete)
+ *   admission: [(req) => void]   throw ApiError to refuse; may mutate req.object (create/update/delete);
+ *                                starts with the built-in LimitRanger, push yours after it
  *   proxy(target, req, res)      pods/{name}/proxy/... and services/{name}/proxy/... over HTTP
  *   log(target, res)             pods/{name}/log (res has Content-Type text/plain set; write + end)
- *   eviction(target)             pods/{name}/eviction; default honours PDB status.disruptionsAllowed
+ *   eviction(target)             replaces the built-in pods/{name}/eviction (PDB computed from live pods)
  *   request(info, req, res)      before every HTTP request (fault injection); return true if handled
+ *
+ * The HTTP server (api/api-server.ts, startApiServer) serves this store to kubectl and client-node.
  */
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
