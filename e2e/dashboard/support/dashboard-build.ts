@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
 
@@ -38,11 +38,36 @@ export async function buildDashboard(outDir: string): Promise<void> {
   }
 }
 
-/** The production build in dist/apps/dashboard, rebuilt when it is missing or older than its sources. */
-export async function ensureDashboardBuild(): Promise<string> {
+function isStale(): boolean {
   const index = join(DASHBOARD_DIST, 'index.html');
-  const stale = !existsSync(index) || statSync(index).mtimeMs < Math.max(...SOURCES.map(newestMtime));
-  if (stale) await buildDashboard(DASHBOARD_DIST);
+  return !existsSync(index) || statSync(index).mtimeMs < Math.max(...SOURCES.map(newestMtime));
+}
+
+/**
+ * The production build in dist/apps/dashboard, rebuilt when it is missing or older than its
+ * sources. Test files run in parallel processes, so the build happens under a lock directory.
+ */
+export async function ensureDashboardBuild(): Promise<string> {
+  if (!isStale()) return DASHBOARD_DIST;
+  const lock = `${DASHBOARD_DIST}.build-lock`;
+  mkdirSync(join(DASHBOARD_DIST, '..'), { recursive: true });
+  for (;;) {
+    try {
+      mkdirSync(lock);
+      break;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      // A lock left by a crashed run is taken over after two minutes.
+      const held = statSync(lock, { throwIfNoEntry: false });
+      if (held && Date.now() - held.mtimeMs > 120_000) rmSync(lock, { recursive: true, force: true });
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+  }
+  try {
+    if (isStale()) await buildDashboard(DASHBOARD_DIST);
+  } finally {
+    rmSync(lock, { recursive: true, force: true });
+  }
   return DASHBOARD_DIST;
 }
 

@@ -89,11 +89,10 @@ export default function ClustersPage() {
   const [region, setRegion] = useState('');
   const [version, setVersion] = useState(0);
   const [registering, setRegistering] = useState(false);
-  const clusters = useResource(
-    () => clustersApi.list({ region: region || undefined }),
-    `${region}|${version}`,
-  );
+  // The API returns every cluster at once (there are few); the region filter works on that list.
+  const clusters = useResource(() => clustersApi.list({}), `clusters|${version}`);
   const regions = [...new Set((clusters.data ?? []).map((c) => c.region))].sort();
+  const shown = (clusters.data ?? []).filter((c) => !region || c.region === region);
 
   return (
     <>
@@ -119,28 +118,24 @@ export default function ClustersPage() {
       <div className="toolbar">
         <div className="field inline">
           <label htmlFor="cluster-region">Region</label>
-          <input
-            id="cluster-region"
-            value={region}
-            onChange={(e) => setRegion(e.target.value.trim())}
-            list="cluster-regions"
-            placeholder="All regions"
-          />
-          <datalist id="cluster-regions">
+          <select id="cluster-region" value={region} onChange={(e) => setRegion(e.target.value)}>
+            <option value="">All regions</option>
             {regions.map((r) => (
-              <option key={r} value={r} />
+              <option key={r} value={r}>
+                {r}
+              </option>
             ))}
-          </datalist>
+          </select>
         </div>
       </div>
       {clusters.loading && !clusters.data ? <Loading label="Loading clusters…" /> : null}
       <ErrorMessage error={clusters.error} onRetry={clusters.reload} />
-      {clusters.data && clusters.data.length === 0 ? (
+      {clusters.data && shown.length === 0 ? (
         <Empty>
           <p>No clusters{region ? ` in ${region}` : ''} are registered yet.</p>
         </Empty>
       ) : null}
-      {clusters.data && clusters.data.length > 0 ? (
+      {shown.length > 0 ? (
         <div className="table-wrap">
           <table>
             <caption className="sr-only">Clusters</caption>
@@ -158,11 +153,13 @@ export default function ClustersPage() {
               </tr>
             </thead>
             <tbody>
-              {clusters.data.map((c) => (
+              {shown.map((c) => (
                 <tr key={c.id}>
-                  <th scope="row">{c.name}</th>
-                  <td>{c.region}</td>
-                  <td>{c.zone}</td>
+                  <th scope="row" className="nowrap">
+                    {c.name}
+                  </th>
+                  <td className="nowrap">{c.region}</td>
+                  <td className="nowrap">{c.zone}</td>
                   <td>
                     <StateBadge state={c.state} />
                   </td>
