@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { type KubeRequestInfo } from './request-info';
+import { type RequestInfo } from '../store/object-store';
 
 /** One API server fault rule: matching requests fail with one of `errors` at `errorRate`, and/or wait `latencyMs`. */
 export interface ApiFaultRule {
@@ -48,7 +48,7 @@ export class ApiFaults {
     return this.rules.map((r) => ({ ...r }));
   }
 
-  decide(info: KubeRequestInfo): ApiFaultDecision {
+  decide(info: RequestInfo): ApiFaultDecision {
     let delayMs = 0;
     let error: number | undefined;
     for (const r of this.rules) {
