@@ -208,6 +208,23 @@ describe('kube-sim controllers judged by real kubectl', () => {
     expect(rs.stdout.trim().split(' ').sort()).toEqual(['0', '3']);
     const history = await kubectl('-n', NS, 'rollout', 'history', 'deployment/webapp');
     expect(history.stdout).toMatch(/1\s+<none>\n2\s+<none>/);
+    const undo = await kubectl('-n', NS, 'rollout', 'undo', 'deployment/webapp');
+    expect(undo.stdout.trim()).toBe('deployment.apps/webapp rolled back');
+    expect((await kubectl('-n', NS, 'rollout', 'status', 'deployment/webapp', '--timeout=30s')).code).toBe(0);
+    const image = await kubectl(
+      '-n',
+      NS,
+      'get',
+      'deployment',
+      'webapp',
+      '-o',
+      'jsonpath={.spec.template.spec.containers[0].image}',
+    );
+    expect(image.stdout).toBe('docker.whatsapp.biz/web:v2.53.1');
+    const after = await kubectl('-n', NS, 'rollout', 'history', 'deployment/webapp');
+    expect(after.stdout).toMatch(/2\s+<none>\n3\s+<none>/);
+    expect((await kubectl('-n', NS, 'rollout', 'restart', 'deployment/webapp')).code).toBe(0);
+    expect((await kubectl('-n', NS, 'rollout', 'status', 'deployment/webapp', '--timeout=30s')).code).toBe(0);
   });
 
   it('refuses pods beyond a ResourceQuota with 403 exceeded quota', async () => {
