@@ -112,7 +112,7 @@ export async function startApiServer(
             verb: verbOf(
               req.method ?? 'GET',
               route.name !== undefined,
-              url.searchParams.get('watch') === 'true',
+              route.watchPrefix || ['true', '1'].includes(url.searchParams.get('watch') ?? ''),
             ),
             group: route.def.group,
             resource: route.def.plural,
