@@ -1,6 +1,6 @@
 import type { AuditEventResponse } from '@bsp/contracts';
 import { type FormEvent, useState } from 'react';
-import { useSearchParams } from 'react-router-dom';
+import { Link, useSearchParams } from 'react-router-dom';
 import { ApiError } from '../api/api-error';
 import { type AuditQuery, auditApi } from '../api/endpoints';
 import { useSignedIn } from '../auth/session-context';
@@ -36,6 +36,14 @@ function toIso(local: string | undefined): string | undefined {
   if (!local) return undefined;
   const date = new Date(local);
   return Number.isNaN(date.getTime()) ? undefined : date.toISOString();
+}
+
+/** Targets with a page of their own link to it (deleted numbers still have one). */
+function targetPath(e: AuditEventResponse): string | null {
+  if (!e.target.id) return null;
+  if (e.target.type === 'number') return `/numbers/${e.target.id}`;
+  if (e.target.type === 'tenant') return `/tenants/${e.target.id}`;
+  return null;
 }
 
 function actorText(e: AuditEventResponse): string {
@@ -204,7 +212,15 @@ export default function AuditPage() {
                     {e.target.id ? (
                       <>
                         {' '}
-                        <code className="small">{e.target.id.slice(0, 8)}</code>
+                        {targetPath(e) ? (
+                          <Link to={targetPath(e)!} title={e.target.id}>
+                            <code className="small">{e.target.id.slice(0, 8)}</code>
+                          </Link>
+                        ) : (
+                          <code className="small" title={e.target.id}>
+                            {e.target.id.slice(0, 8)}
+                          </code>
+                        )}
                       </>
                     ) : null}
                   </td>

@@ -10,10 +10,11 @@ import { useResource } from '../../lib/use-resource';
 export function ProvisioningStep({ numberId, onContinue }: { numberId: string; onContinue: () => void }) {
   const number = useResource(() => numbersApi.get(numberId), numberId, { pollMs: 2000 });
   const n = number.data;
-  const stage = (done: boolean, text: string, extra?: string) => (
-    <li className={done ? 'done' : 'waiting'}>
-      <span aria-hidden="true">{done ? '✓' : '…'}</span> {text}
-      {!done ? <span className="sr-only"> (waiting)</span> : null}
+  // Placement and pod readiness are not in the API yet: shown as unknown, never as progress.
+  const stage = (status: 'done' | 'waiting' | 'unknown', text: string, extra?: string) => (
+    <li className={status}>
+      <span aria-hidden="true">{status === 'done' ? '✓' : status === 'waiting' ? '…' : '?'}</span> {text}
+      <span className="sr-only"> ({status === 'unknown' ? 'not reported' : status})</span>
       {extra ? <span className="muted"> — {extra}</span> : null}
     </li>
   );
@@ -28,10 +29,10 @@ export function ProvisioningStep({ numberId, onContinue }: { numberId: string; o
             The number is <strong>{n.state}</strong> (desired: {n.desiredState}).
           </p>
           <ul className="checklist">
-            {stage(true, 'Number registered', `state ${n.state}`)}
-            {stage(n.state !== 'requested', 'Placement chosen in region ' + n.region, 'not available yet')}
-            {stage(n.state === 'active', 'Pod set ready (WebApp and CoreApp)', 'not available yet')}
-            {stage(n.state === 'active', 'Number active')}
+            {stage('done', 'Number registered', `state ${n.state}`)}
+            {stage('unknown', `Placement chosen in region ${n.region}`, 'not available yet')}
+            {stage('unknown', 'Pod set ready (WebApp and CoreApp)', 'not available yet')}
+            {stage(n.state === 'active' ? 'done' : 'waiting', 'Number active')}
           </ul>
           <p className="notice">
             Provisioning arrives with the worker: until then a new number stays <strong>requested</strong>,
