@@ -1,8 +1,9 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { type IncomingMessage, type ServerResponse } from 'node:http';
 import { type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { parse, stringify } from 'yaml';
 import { startApiServer, type RunningApiServer } from '../api/api-server';
 import { writeKubeconfig } from '../api/kubeconfig-writer';
 import { ApiError } from '../store/api-error';
@@ -92,6 +93,7 @@ export async function startSimulation(options: SimulationOptions = {}): Promise<
       token: r.server.token,
     })),
   );
+  if (!options.tls) allowPlainHttpForClientNode(kubeconfigPath);
   const find = (name: string) => {
     const r = running.find((x) => x.cluster.name === name);
     if (!r) throw new Error(`no simulated cluster ${name}`);
@@ -182,6 +184,19 @@ async function startCluster(
 async function stopCluster(r: RunningCluster): Promise<void> {
   r.cluster.stop();
   await r.server.close();
+}
+
+/**
+ * @kubernetes/client-node 1.x refuses http:// servers unless the cluster entry skips TLS
+ * verification (there is nothing to verify); kubectl accepts the flag on http:// as well.
+ */
+function allowPlainHttpForClientNode(path: string): void {
+  const doc = parse(readFileSync(path, 'utf8')) as { clusters?: { cluster?: Record<string, unknown> }[] };
+  for (const c of doc.clusters ?? []) {
+    if (c.cluster && String(c.cluster['server']).startsWith('http://'))
+      c.cluster['insecure-skip-tls-verify'] = true;
+  }
+  writeFileSync(path, stringify(doc), { mode: 0o600 });
 }
 
 function injectedError(code: number, info: RequestInfo): ApiError {
