@@ -505,9 +505,30 @@ spec:
     );
     const ignored = await kubectl(['apply', '--validate=false', '-f', join(dir, 'unknown.yaml')]);
     expect(ignored.code).toBe(0);
-    const imperative = await kubectl(['create', 'configmap', 'x', '-n', 'shop']);
-    expect(imperative.code).toBe(1);
-    expect(imperative.stderr).toContain('does not decode protobuf');
+  });
+
+  it('creates configmaps and secrets imperatively (protobuf) and refuses other imperative kinds with 415', async () => {
+    const cm = await kubectl(['create', 'configmap', 'imperative', '-n', 'shop', '--from-literal=a=b']);
+    expect(cm.stdout.trim()).toBe('configmap/imperative created');
+    expect(store.get('configmaps', 'shop', 'imperative')['data']).toEqual({ a: 'b' });
+    const secret = await kubectl([
+      'create',
+      'secret',
+      'generic',
+      'imperative',
+      '-n',
+      'shop',
+      '--from-literal=p=hunter2',
+    ]);
+    expect(secret.stdout.trim()).toBe('secret/imperative created');
+    expect(store.get('secrets', 'shop', 'imperative')['data']).toEqual({
+      p: Buffer.from('hunter2').toString('base64'),
+    });
+    const deploy = await kubectl(['create', 'deployment', 'imperative', '-n', 'shop', '--image=x']);
+    expect(deploy.code).toBe(1);
+    expect(deploy.stderr).toContain(
+      'decodes protobuf only for v1 ConfigMap, Secret, Namespace and ServiceAccount',
+    );
   });
 
   it('deletes with each propagation policy', async () => {

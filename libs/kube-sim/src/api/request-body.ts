@@ -1,6 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import { parse as parseYaml } from 'yaml';
 import { ApiError } from '../store/api-error';
+import { decodeProtobuf } from './protobuf-decoder';
 
 const maxBody = 3 * 1024 * 1024;
 
@@ -20,12 +21,9 @@ export function mediaType(req: IncomingMessage): string {
   return (req.headers['content-type'] ?? 'application/json').split(';')[0]!.trim().toLowerCase();
 }
 
-/** Decodes a JSON or YAML request body; protobuf (kubectl's imperative create) gets a clear 415. */
+/** Decodes a JSON, YAML or (for the few kinds kubectl creates imperatively) protobuf request body. */
 export function decodeBody(raw: Buffer, type: string): unknown {
-  if (type.includes('protobuf'))
-    throw ApiError.unsupportedMediaType(
-      'the body of the request was in an unknown format - accepted media types include: application/json, application/yaml (this Kubernetes emulator does not decode protobuf: use `kubectl apply -f` or `kubectl create -f` with a manifest)',
-    );
+  if (type.includes('protobuf')) return decodeProtobuf(raw);
   if (raw.length === 0) return undefined;
   const text = raw.toString('utf8');
   try {
