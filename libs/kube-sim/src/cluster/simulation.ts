@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { type IncomingMessage, type ServerResponse } from 'node:http';
 import { type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -20,7 +20,7 @@ export interface SimulationOptions {
   clusters?: ClusterSpec[];
   /** Default 127.0.0.1. */
   host?: string;
-  /** Where to write the kubeconfig (one context per cluster); default a new temp directory. */
+  /** Where to write the kubeconfig (one context per cluster); default a temp directory removed by stop(). */
   kubeconfigPath?: string;
   /** Stage delays: `instant` (benchmarks), `fast` (tests, default), `realistic` (demo), or overrides. */
   timings?: TimingPreset | Partial<SimTimings>;
@@ -82,8 +82,8 @@ export async function startSimulation(options: SimulationOptions = {}): Promise<
     await Promise.all(running.map((r) => stopCluster(r)));
     throw err;
   }
-  const kubeconfigPath =
-    options.kubeconfigPath ?? join(mkdtempSync(join(tmpdir(), 'kube-sim-')), 'kubeconfig');
+  const tempDir = options.kubeconfigPath ? undefined : mkdtempSync(join(tmpdir(), 'kube-sim-'));
+  const kubeconfigPath = options.kubeconfigPath ?? join(tempDir!, 'kubeconfig');
   writeKubeconfig(
     kubeconfigPath,
     running.map((r) => ({
@@ -117,6 +117,7 @@ export async function startSimulation(options: SimulationOptions = {}): Promise<
       if (stopped) return;
       stopped = true;
       await Promise.all(running.map((r) => stopCluster(r)));
+      if (tempDir) rmSync(tempDir, { recursive: true, force: true });
     },
   };
 }
