@@ -15,7 +15,7 @@ interface LeaseLike {
  * Configuration (environment): FENCE_LEASE_NAME (required; without it the agent only idles),
  * FENCE_LEASE_NAMESPACE (default: the pod's), FENCE_HOLDER_IDENTITY (optional: the lease's
  * holderIdentity must equal it), FENCE_CHECK_INTERVAL_MS, and the instance's epoch in
- * WA_FENCING_EPOCH (compared with the lease annotation bsp.io/fencing-epoch when both are set).
+ * BSP_FENCING_EPOCH (compared with the lease annotation bsp.io/fencing-epoch when both are set).
  */
 export class FencingAgentProcess extends SimProcess {
   readonly kind: ProcessKind = 'fencing-agent';
