@@ -29,7 +29,6 @@ export default tseslint.config(
       '.data/**',
       '.tmp*',
       'libs/server/db/src/generated/**',
-      'apps/dashboard/**',
       '**/*.mjs',
       '**/*.mts',
       '**/*.js',

@@ -37,7 +37,7 @@ export default defineConfig({
           name: 'unit',
           globals: true,
           include: ['apps/**/*.spec.ts', 'libs/**/*.spec.ts', 'tools/**/*.spec.ts'],
-          exclude: ['**/node_modules/**', 'apps/dashboard/**'],
+          exclude: ['**/node_modules/**'],
         },
       },
       {

@@ -151,6 +151,7 @@ async function main(): Promise<void> {
   ]);
   say('');
   say(`BSP control plane is running`);
+  say(`  dashboard: http://127.0.0.1:${apiPort}/`);
   say(`  API:      http://127.0.0.1:${apiPort}/v1`);
   say(`  API docs: http://127.0.0.1:${apiPort}/docs`);
   say(

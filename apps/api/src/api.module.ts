@@ -1,7 +1,7 @@
 import { type DynamicModule, type MiddlewareConsumer, Module, type NestModule } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
 import { AuthModule } from '@bsp/auth';
-import { ConfigModule } from '@bsp/config';
+import { AppConfig, ConfigModule } from '@bsp/config';
 import { DbModule } from '@bsp/db';
 import { ApiKeysModule, ApiKeysService } from '@bsp/domain-api-keys';
 import { AuditModule } from '@bsp/domain-audit';
@@ -18,6 +18,7 @@ import { ApiKeysController } from './api-keys/api-keys.controller';
 import { AuditController } from './audit/audit.controller';
 import { AuthController } from './auth/auth.controller';
 import { ClustersController } from './clusters/clusters.controller';
+import { DashboardModule } from './dashboard';
 import { JsonBodyMiddleware } from './json-body.middleware';
 import { NumbersController } from './numbers/numbers.controller';
 import { TenantsController } from './tenants/tenants.controller';
@@ -45,6 +46,10 @@ export class ApiModule implements NestModule {
           imports: [UsersModule, ApiKeysModule],
           userPrincipalLoader: UsersService,
           apiKeyVerifier: ApiKeysService,
+        }),
+        DashboardModule.forRootAsync({
+          inject: [AppConfig],
+          useFactory: (config: AppConfig) => ({ rootDir: config.get('DASHBOARD_DIR') }),
         }),
       ],
       controllers: [

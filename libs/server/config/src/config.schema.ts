@@ -32,6 +32,8 @@ export const configSchema = z.object({
   DATABASE_URL: postgresUrl,
   DATABASE_POOL_MAX: positiveInt.default(10),
   MIGRATIONS_DIR: z.string().min(1).default('prisma/migrations'),
+  /** The built admin dashboard, served on the API's origin; without an index.html there, the API serves no page. */
+  DASHBOARD_DIR: z.string().min(1).default('dist/apps/dashboard'),
 
   REDIS_URL: redisUrl.default('redis://127.0.0.1:6379'),
   REDIS_KEY_PREFIX: z
