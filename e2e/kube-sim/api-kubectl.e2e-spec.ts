@@ -608,10 +608,14 @@ spec:
     expect(done.stdout.trim()).toBe('configmap/held condition met');
   });
 
-  it('deleting a namespace empties it and removes it', async () => {
-    const r = await kubectl(['delete', 'namespace', 'shop']);
+  it('deleting the manifest with its namespace empties the namespace and removes it', async () => {
+    const r = await kubectl(['delete', '-f', join(dir, 'app.yaml')]);
+    expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
-    await settle();
+    expect(r.stdout.trim().split('\n')[0]).toBe('namespace "shop" deleted');
+    expect(r.stdout).toContain('deployment.apps "web" deleted');
+    for (let i = 0; i < 100 && store.find('namespaces', undefined, 'shop'); i++)
+      await new Promise((w) => setTimeout(w, 50));
     expect(store.list('configmaps', { namespace: 'shop' }).items).toEqual([]);
     expect(store.find('namespaces', undefined, 'shop')).toBeUndefined();
     const again = await kubectl(['get', 'namespace', 'shop']);

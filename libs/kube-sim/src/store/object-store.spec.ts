@@ -34,7 +34,7 @@ function err(fn: () => unknown): ApiError {
 describe('ObjectStore', () => {
   let store: ObjectStore;
   beforeEach(() => {
-    store = new ObjectStore();
+    store = new ObjectStore({ namespaceDeletionDelayMs: 0 });
   });
 
   it('creates with defaults, one global resourceVersion and generation 1', () => {

@@ -171,6 +171,12 @@ export interface ObjectStoreOptions {
   registry?: ResourceRegistry;
   /** Watch events kept for resuming watches; older resourceVersions get 410 Expired. */
   historyLimit?: number;
+  /**
+   * How long a deleted namespace stays Terminating before its content is deleted, like the
+   * namespace controller's reaction time (so `kubectl delete -f` of a manifest with its namespace
+   * still finds the other objects). Default 1000 ms.
+   */
+  namespaceDeletionDelayMs?: number;
   clock?: () => Date;
   /** Namespaces created at start (default, kube-system, kube-public, kube-node-lease). */
   namespaces?: string[];
@@ -223,6 +229,8 @@ export class ObjectStore {
   readonly hooks: StoreHooks = { admission: [limitRanger] };
   private readonly clock: () => Date;
   private readonly historyLimit: number;
+  private readonly namespaceDelayMs: number;
+  private readonly namespaceFinalizeAt = new Map<string, number>();
   private readonly buckets = new Map<ResourceDefinition, Bucket>();
   private readonly history: HistoryEntry[] = [];
   private historyStart = 0;
@@ -242,6 +250,7 @@ export class ObjectStore {
     this.registry = opts.registry ?? new ResourceRegistry();
     this.clock = opts.clock ?? (() => new Date());
     this.historyLimit = opts.historyLimit ?? 10_000;
+    this.namespaceDelayMs = opts.namespaceDeletionDelayMs ?? 1000;
     this.managed = new ManagedFields(() => timestamp(this.clock()));
     const namespaces = opts.namespaces ?? ['default', 'kube-system', 'kube-public', 'kube-node-lease'];
     for (const ns of namespaces) {
@@ -546,7 +555,10 @@ export class ObjectStore {
       if (!meta.finalizers) delete meta.finalizers;
       if (opts.dryRun) return next;
       if (!deepEqual(next, old)) this.commit(def, 'MODIFIED', next, old);
-      this.enqueueGc(refKey(def, '', name));
+      if (!this.namespaceFinalizeAt.has(name)) {
+        this.namespaceFinalizeAt.set(name, Date.now() + this.namespaceDelayMs);
+        setTimeout(() => this.enqueueGc(refKey(def, '', name)), this.namespaceDelayMs).unref();
+      }
       return clone(next);
     }
     let grace = 0;
@@ -1138,6 +1150,7 @@ export class ObjectStore {
 
   private finalizeNamespace(nsObj: KubeObject): void {
     const ns = nsObj.metadata?.name ?? '';
+    if ((this.namespaceFinalizeAt.get(ns) ?? 0) > Date.now()) return;
     let remaining = 0;
     for (const def of this.registry.all) {
       if (!def.namespaced) continue;
@@ -1156,6 +1169,7 @@ export class ObjectStore {
     const specFinalizers = (at(current, 'spec.finalizers') as string[] | undefined) ?? [];
     if ((current.metadata?.finalizers ?? []).length > 0) return;
     if (specFinalizers.length > 0 && !specFinalizers.every((f) => f === 'kubernetes')) return;
+    this.namespaceFinalizeAt.delete(ns);
     this.remove(nsDef, current);
   }
 
