@@ -153,7 +153,7 @@ function field(body: unknown, name: string): string | undefined {
 
 function parseFaults(body: unknown): ProcessFaults | string {
   if (!body || typeof body !== 'object')
-    return 'body must be a JSON object: {"health":"failing|hanging","scope":"health|all","gatewayDisconnected":true}';
+    return 'body must be a JSON object: {"health":"failing|hanging","scope":"health|all","gatewayDisconnected":true,"ignoreSigterm":true}';
   const b = body as Record<string, unknown>;
   const faults: ProcessFaults = {};
   if (b['health'] !== undefined) {
@@ -164,6 +164,7 @@ function parseFaults(body: unknown): ProcessFaults | string {
     faults.health = { mode: b['health'], scope };
   }
   if (b['gatewayDisconnected'] !== undefined) faults.gatewayDisconnected = b['gatewayDisconnected'] === true;
+  if (b['ignoreSigterm'] !== undefined) faults.ignoreSigterm = b['ignoreSigterm'] === true;
   return faults;
 }
 

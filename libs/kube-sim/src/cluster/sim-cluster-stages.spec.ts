@@ -309,3 +309,36 @@ describe('SimCluster node reboot', () => {
     }
   });
 });
+
+describe('SimCluster graceful termination', () => {
+  it('a CoreApp that ignores SIGTERM holds its number until SIGKILL at the end of the grace period', async () => {
+    const cluster = new SimCluster({
+      name: 'c4',
+      region: 'eu',
+      zones: ['a'],
+      nodesPerZone: 1,
+      timings: { timeScale: 0.1 },
+    });
+    await cluster.start();
+    try {
+      cluster.store.create('pods', {
+        metadata: { name: 'core' },
+        spec: podSpec(
+          { terminationGracePeriodSeconds: 3 },
+          { image: 'whatsapp/coreapp:1', env: [{ name: 'WA_PHONE_NUMBER', value: '+1' }] },
+        ),
+      });
+      await until('connected', () => cluster.network.holder('+1') !== undefined);
+      cluster.setFaults('default', 'core', { ignoreSigterm: true });
+      const t0 = Date.now();
+      cluster.store.delete('pods', 'default', 'core');
+      await new Promise((r) => setTimeout(r, 150));
+      expect(cluster.network.holder('+1')?.pod).toBe('core');
+      await until('pod gone', () => cluster.pod('default', 'core') === undefined);
+      expect(Date.now() - t0).toBeGreaterThanOrEqual(280);
+      expect(cluster.network.connections()).toEqual([]);
+    } finally {
+      cluster.stop();
+    }
+  });
+});

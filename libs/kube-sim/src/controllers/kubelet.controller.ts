@@ -259,15 +259,19 @@ export class KubeletController extends Controller {
         (pod.metadata.deletionGracePeriodSeconds ?? pod.spec.terminationGracePeriodSeconds ?? 30) *
         1000 *
         this.timings.timeScale;
-      run.deadline = now + Math.min(this.timings.shutdownMs, graceMs);
+      const stubborn = [...run.containers.values()].some((c) => c.process?.currentFaults.ignoreSigterm);
+      run.deadline = now + (stubborn ? graceMs : Math.min(this.timings.shutdownMs, graceMs));
       for (const c of run.containers.values()) {
         if (c.process?.isRunning) {
-          c.process.stop(true);
+          if (!c.process.currentFaults.ignoreSigterm) c.process.stop(true);
           await this.events.record(pod, 'Normal', 'Killing', `Stopping container ${c.spec.name}`, run.node);
         }
       }
     }
     if (run.deadline !== undefined && now < run.deadline) return { requeueAfterMs: run.deadline - now };
+    // SIGKILL for whatever is still running when the grace period ends.
+    for (const c of run.containers.values())
+      if (c.process?.isRunning) this.runtime.crash(run.uid, c.spec.name);
     this.cleanup(run);
     await this.finalDelete(pod);
   }

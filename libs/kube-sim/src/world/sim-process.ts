@@ -64,6 +64,8 @@ export interface ProcessFaults {
   health?: { mode: HealthFault; scope: 'health' | 'all' };
   /** The process drops its WhatsApp connection and reports `disconnected` until cleared. */
   gatewayDisconnected?: boolean;
+  /** The process ignores SIGTERM: it runs (and holds its connection) until SIGKILL at the end of the grace period. */
+  ignoreSigterm?: boolean;
 }
 
 /** A simulated container process: serves HTTP in-process, writes logs, can be faulted. */
