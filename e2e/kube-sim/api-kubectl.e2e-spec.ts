@@ -507,7 +507,7 @@ spec:
     expect(ignored.code).toBe(0);
   });
 
-  it('creates configmaps and secrets imperatively (protobuf) and refuses other imperative kinds with 415', async () => {
+  it('creates configmaps, secrets and roles imperatively (protobuf), answers auth can-i, refuses other kinds with 415', async () => {
     const cm = await kubectl(['create', 'configmap', 'imperative', '-n', 'shop', '--from-literal=a=b']);
     expect(cm.stdout.trim()).toBe('configmap/imperative created');
     expect(store.get('configmaps', 'shop', 'imperative')['data']).toEqual({ a: 'b' });
@@ -527,8 +527,23 @@ spec:
     const deploy = await kubectl(['create', 'deployment', 'imperative', '-n', 'shop', '--image=x']);
     expect(deploy.code).toBe(1);
     expect(deploy.stderr).toContain(
-      'decodes protobuf only for v1 ConfigMap, Secret, Namespace and ServiceAccount',
+      'decodes protobuf only for ConfigMap, Secret, Namespace, ServiceAccount and RBAC kinds',
     );
+    const role = await kubectl([
+      'create',
+      'role',
+      'imperative',
+      '-n',
+      'shop',
+      '--verb=get,list',
+      '--resource=pods',
+    ]);
+    expect(role.stdout.trim()).toBe('role.rbac.authorization.k8s.io/imperative created');
+    expect(store.get('roles', 'shop', 'imperative')['rules']).toEqual([
+      { apiGroups: [''], resources: ['pods'], verbs: ['get', 'list'] },
+    ]);
+    const canI = await kubectl(['auth', 'can-i', 'delete', 'deployments', '-n', 'shop']);
+    expect(canI.stdout.trim()).toBe('yes');
   });
 
   it('deletes with each propagation policy', async () => {

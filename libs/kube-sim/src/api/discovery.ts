@@ -74,7 +74,11 @@ export function apiResourceList(registry: ResourceRegistry, group: string, versi
       singularName: d.singular,
       namespaced: d.namespaced,
       kind: d.kind,
-      verbs: d.plural === 'namespaces' ? allVerbs.filter((v) => v !== 'deletecollection') : allVerbs,
+      verbs: d.review
+        ? ['create']
+        : d.plural === 'namespaces'
+          ? allVerbs.filter((v) => v !== 'deletecollection')
+          : allVerbs,
     };
     if (d.shortNames.length) entry['shortNames'] = d.shortNames;
     if (d.categories.length) entry['categories'] = d.categories;

@@ -165,6 +165,7 @@ export class OpenApiBuilder {
     const schemas: Record<string, Schema> = {};
     const paths: Record<string, Schema> = {};
     for (const d of defs) {
+      if (d.review) continue;
       Object.assign(paths, pathsFor(d));
       schemas[d.schemaType] = structSchema(d.schemaType, pending, d);
       if (d.subresources.includes('scale')) pending.add('V1Scale');

@@ -1,6 +1,7 @@
 import { ApiError } from '../store/api-error';
 
-type FieldType = 'string' | 'bytes' | 'bool' | 'map' | 'map-bytes' | 'strings' | `msg:${string}`;
+type FieldType =
+  'string' | 'bytes' | 'bool' | 'map' | 'map-bytes' | 'strings' | `msg:${string}` | `msgs:${string}`;
 
 // Field numbers from k8s.io/api generated.proto, for the kinds `kubectl create <type>` sends as
 // protobuf and ops use by hand. Unlisted fields are skipped.
@@ -31,6 +32,40 @@ const messages: Record<string, Record<number, [string, FieldType]>> = {
   Namespace: { 1: ['metadata', 'msg:ObjectMeta'], 2: ['spec', 'msg:NamespaceSpec'] },
   NamespaceSpec: { 1: ['finalizers', 'strings'] },
   ServiceAccount: { 1: ['metadata', 'msg:ObjectMeta'], 4: ['automountServiceAccountToken', 'bool'] },
+  Role: { 1: ['metadata', 'msg:ObjectMeta'], 2: ['rules', 'msgs:PolicyRule'] },
+  ClusterRole: { 1: ['metadata', 'msg:ObjectMeta'], 2: ['rules', 'msgs:PolicyRule'] },
+  PolicyRule: {
+    1: ['verbs', 'strings'],
+    2: ['apiGroups', 'strings'],
+    3: ['resources', 'strings'],
+    4: ['resourceNames', 'strings'],
+    5: ['nonResourceURLs', 'strings'],
+  },
+  RoleBinding: {
+    1: ['metadata', 'msg:ObjectMeta'],
+    2: ['subjects', 'msgs:Subject'],
+    3: ['roleRef', 'msg:RoleRef'],
+  },
+  ClusterRoleBinding: {
+    1: ['metadata', 'msg:ObjectMeta'],
+    2: ['subjects', 'msgs:Subject'],
+    3: ['roleRef', 'msg:RoleRef'],
+  },
+  Subject: {
+    1: ['kind', 'string'],
+    2: ['apiGroup', 'string'],
+    3: ['name', 'string'],
+    4: ['namespace', 'string'],
+  },
+  RoleRef: { 1: ['apiGroup', 'string'], 2: ['kind', 'string'], 3: ['name', 'string'] },
+};
+
+const decodable: Record<string, string[]> = {
+  v1: ['ConfigMap', 'Secret', 'Namespace', 'ServiceAccount'],
+  'rbac.authorization.k8s.io/v1': ['Role', 'ClusterRole', 'RoleBinding', 'ClusterRoleBinding'],
+  // Reviews are answered from their kind alone; their spec is not needed.
+  'authorization.k8s.io/v1': ['SelfSubjectAccessReview', 'SelfSubjectRulesReview'],
+  'authentication.k8s.io/v1': ['SelfSubjectReview'],
 };
 
 class Reader {
@@ -126,6 +161,13 @@ function decodeMessage(buf: Buffer, type: string): Record<string, unknown> {
         break;
       }
       default: {
+        if (kind.startsWith('msgs:')) {
+          out[name] = [
+            ...((out[name] as unknown[] | undefined) ?? []),
+            decodeMessage(r.bytes(), kind.slice(5)),
+          ];
+          break;
+        }
         const sub = decodeMessage(r.bytes(), kind.slice(4));
         if (Object.keys(sub).length) out[name] = sub;
       }
@@ -136,7 +178,8 @@ function decodeMessage(buf: Buffer, type: string): Record<string, unknown> {
 
 /**
  * Decodes the protobuf envelope (`k8s\0` + runtime.Unknown) kubectl sends for imperative
- * `create configmap|secret|namespace|serviceaccount`; anything else gets a clear 415.
+ * `create configmap|secret|namespace|serviceaccount|role|rolebinding|...` and `auth can-i`;
+ * anything else gets a clear 415.
  */
 export function decodeProtobuf(raw: Buffer): Record<string, unknown> {
   if (raw.length < 4 || raw.subarray(0, 4).toString('latin1') !== 'k8s\0')
@@ -144,11 +187,12 @@ export function decodeProtobuf(raw: Buffer): Record<string, unknown> {
   const unknown = decodeMessage(raw.subarray(4), 'Unknown');
   const typeMeta = (unknown['typeMeta'] ?? {}) as { apiVersion?: string; kind?: string };
   const kind = typeMeta.kind ?? '';
-  if (typeMeta.apiVersion !== 'v1' || !['ConfigMap', 'Secret', 'Namespace', 'ServiceAccount'].includes(kind))
+  const apiVersion = typeMeta.apiVersion ?? '';
+  if (!decodable[apiVersion]?.includes(kind))
     throw ApiError.unsupportedMediaType(
-      `the body of the request was in an unknown format - accepted media types include: application/json, application/yaml (this Kubernetes emulator decodes protobuf only for v1 ConfigMap, Secret, Namespace and ServiceAccount; use \`kubectl apply -f\` or \`kubectl create -f\` with a manifest for ${kind || 'this kind'})`,
+      `the body of the request was in an unknown format - accepted media types include: application/json, application/yaml (this Kubernetes emulator decodes protobuf only for ConfigMap, Secret, Namespace, ServiceAccount and RBAC kinds; use \`kubectl apply -f\` or \`kubectl create -f\` with a manifest for ${kind || 'this kind'})`,
     );
   const payload = unknown['raw'];
   const body: Buffer = Buffer.isBuffer(payload) ? payload : Buffer.alloc(0);
-  return { apiVersion: 'v1', kind, ...decodeMessage(body, kind) };
+  return { apiVersion, kind, ...decodeMessage(body, kind) };
 }

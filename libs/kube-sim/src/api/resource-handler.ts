@@ -114,6 +114,8 @@ export class ResourceHandler {
     const ns = route.namespace;
     const name = route.name;
     const warnings: string[] = [];
+    if (def.review && method !== 'POST')
+      throw ApiError.methodNotAllowed('the server does not allow this method on the requested resource');
     switch (method) {
       case 'GET': {
         if (name === undefined) {
@@ -131,6 +133,11 @@ export class ResourceHandler {
         if (name !== undefined)
           throw ApiError.methodNotAllowed('the server does not allow this method on the requested resource');
         const obj = this.expectObject(def, body);
+        if (def.review) {
+          obj.apiVersion = groupVersion(def);
+          obj.kind = def.kind;
+          return sendJson(res, 201, def.review(obj));
+        }
         this.checkFields(def, obj, q, warnings);
         const created = this.store.create(qualified(def), obj, {
           namespace: ns,

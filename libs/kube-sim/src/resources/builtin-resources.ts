@@ -96,6 +96,36 @@ function validatePorts(path: string, ports: JsonObject[], field: string): FieldE
   return errs;
 }
 
+const allowAll = 'kube-sim authorizes every request (no RBAC enforcement)';
+
+/** `kubectl auth can-i` and `auth whoami`: the emulator has one all-powerful user. */
+function reviewResources(): ResourceDefinition[] {
+  const review = (group: string, kind: string, namespaced: boolean, status: (o: KubeObject) => unknown) =>
+    define({
+      group,
+      version: 'v1',
+      kind,
+      plural: `${kind.toLowerCase()}s`,
+      namespaced,
+      review: (o) => ({ ...o, metadata: { ...(o.metadata ?? {}) }, status: status(o) }),
+    });
+  return [
+    review('authorization.k8s.io', 'SelfSubjectAccessReview', false, () => ({
+      allowed: true,
+      reason: allowAll,
+    })),
+    review('authorization.k8s.io', 'SelfSubjectRulesReview', false, () => ({
+      resourceRules: [{ verbs: ['*'], apiGroups: ['*'], resources: ['*'] }],
+      nonResourceRules: [{ verbs: ['*'], nonResourceURLs: ['*'] }],
+      incomplete: false,
+      evaluationError: allowAll,
+    })),
+    review('authentication.k8s.io', 'SelfSubjectReview', false, () => ({
+      userInfo: { username: 'kube-sim-admin', groups: ['system:masters', 'system:authenticated'] },
+    })),
+  ];
+}
+
 const configKeyRe = /^[-._a-zA-Z0-9]+$/;
 
 function validateDataKeys(o: KubeObject, field: string): FieldError[] {
@@ -728,6 +758,7 @@ export function builtinResources(): ResourceDefinition[] {
         namespaced: kind === 'Role',
       }),
     ),
+    ...reviewResources(),
     ...(['RoleBinding', 'ClusterRoleBinding'] as const).map((kind) =>
       define({
         group: 'rbac.authorization.k8s.io',

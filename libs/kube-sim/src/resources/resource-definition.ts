@@ -94,6 +94,11 @@ export interface ResourceDefinition {
   prepareCreate?(obj: KubeObject, ctx: ResourceContext): void;
   validate?(obj: KubeObject): FieldError[];
   validateUpdate?(obj: KubeObject, old: KubeObject): FieldError[];
+  /**
+   * Create-only review kinds (access reviews): answers a POST with the object plus its status and
+   * stores nothing.
+   */
+  review?(obj: KubeObject): KubeObject;
 }
 
 export function groupVersion(def: Pick<ResourceDefinition, 'group' | 'version'>): string {

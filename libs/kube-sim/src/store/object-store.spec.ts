@@ -5,6 +5,11 @@ import type { KubeObject } from '../resources/resource-definition';
 
 const tick = () => new Promise((r) => setImmediate(r));
 
+async function until(cond: () => boolean): Promise<void> {
+  for (let i = 0; i < 200 && !cond(); i++) await new Promise((r) => setTimeout(r, 5));
+  expect(cond()).toBe(true);
+}
+
 function deployment(name: string, replicas = 1): KubeObject {
   return {
     apiVersion: 'apps/v1',
@@ -240,11 +245,10 @@ describe('ObjectStore', () => {
     expect(refused.message).toBe(
       'configmaps "d" is forbidden: unable to create new content in namespace team because it is being terminated',
     );
-    await tick();
-    await tick();
+    await until(() => store.find('configmaps', 'team', 'c')?.metadata?.deletionTimestamp !== undefined);
     expect(store.find('namespaces', undefined, 'team')).toBeDefined();
     store.patch('configmaps', 'team', 'c', 'merge', { metadata: { finalizers: null } });
-    for (let i = 0; i < 5; i++) await tick();
+    await until(() => store.find('namespaces', undefined, 'team') === undefined);
     expect(store.find('configmaps', 'team', 'c')).toBeUndefined();
     expect(store.find('namespaces', undefined, 'team')).toBeUndefined();
   });
