@@ -12,6 +12,8 @@ import type { ResourceRoute } from './request-router';
 import { typeMismatch, unknownFields } from './strict-decoder';
 import { columnDefinitions, tableRow, toTable, type IncludeObject } from './table-converter';
 
+const maxWatchBuffer = 32 * 1024 * 1024;
+
 export interface HandlerOptions {
   bookmarkIntervalMs: number;
   watchTimeoutSeconds: number;
@@ -399,10 +401,17 @@ export class ResourceHandler {
       return JSON.stringify(ev) + '\n';
     };
     let lastRv = rv;
+    let watch: { stop(): void } | undefined;
     const write = (ev: WatchEvent) => {
       if (res.writableEnded || res.destroyed) return;
       if (ev.object.metadata?.resourceVersion) lastRv = ev.object.metadata.resourceVersion;
       res.write(encode(ev));
+      // Like kube-apiserver with a watcher that cannot keep up: end the watch (the client
+      // re-watches from its last resourceVersion) instead of buffering without bound.
+      if (res.writableLength > maxWatchBuffer) {
+        watch?.stop();
+        res.end();
+      }
     };
     const bookmarkObject = (annotations?: Record<string, string>): KubeObject => ({
       kind: def.kind,
@@ -413,7 +422,6 @@ export class ResourceHandler {
     const bookmarks = flag(q, 'allowWatchBookmarks');
     if (sendInitial === 'true' && bookmarks)
       write({ type: 'BOOKMARK', object: bookmarkObject({ 'k8s.io/initial-events-end': 'true' }) });
-    let watch: { stop(): void } | undefined;
     try {
       watch = this.store.watch(
         qualified(def),
