@@ -161,6 +161,7 @@ export class ResourceHandler {
         const meta = (body.metadata ??= {});
         meta.name = name;
         if (subresource === 'scale') return this.writeScale(route, body, req, res, q);
+        const existed = this.store.find(qualified(def), ns, name) !== undefined;
         const updated = this.store.update(qualified(def), body, {
           namespace: ns,
           subresource,
@@ -168,7 +169,7 @@ export class ResourceHandler {
           fieldManager: q.get('fieldManager') ?? userAgentManager(req),
           raw: true,
         });
-        return this.sendObject(req, res, 200, def, updated, warnings);
+        return this.sendObject(req, res, existed ? 200 : 201, def, updated, warnings);
       }
       case 'PATCH': {
         if (name === undefined)

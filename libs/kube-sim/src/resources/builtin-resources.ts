@@ -424,6 +424,7 @@ export function builtinResources(): ResourceDefinition[] {
       kind: 'Endpoints',
       plural: 'endpoints',
       namespaced: true,
+      allowCreateOnUpdate: true,
       shortNames: ['ep'],
       singular: 'endpoints',
     }),
@@ -537,6 +538,7 @@ export function builtinResources(): ResourceDefinition[] {
       kind: 'Event',
       plural: 'events',
       namespaced: true,
+      allowCreateOnUpdate: true,
       shortNames: ['ev'],
       schemaType: 'CoreV1Event',
       fieldSelectors: eventFields,
@@ -738,6 +740,7 @@ export function builtinResources(): ResourceDefinition[] {
       kind: 'Lease',
       plural: 'leases',
       namespaced: true,
+      allowCreateOnUpdate: true,
       requireResourceVersion: true,
       validate(o) {
         const d = at(o, 'spec.leaseDurationSeconds');

@@ -82,6 +82,8 @@ export interface ResourceDefinition {
   tracksGeneration: boolean;
   /** PUT without metadata.resourceVersion is refused (coordination leases). */
   requireResourceVersion: boolean;
+  /** PUT of a missing object creates it (leases, endpoints, events). */
+  allowCreateOnUpdate?: boolean;
   /** Type name in the generated type schemas. */
   schemaType: string;
   /** Extra field-selector fields beyond metadata.name / metadata.namespace. */

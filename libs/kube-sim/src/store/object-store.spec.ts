@@ -590,3 +590,17 @@ describe('LimitRanger', () => {
     );
   });
 });
+
+describe('create on update', () => {
+  it('creates a missing lease on PUT, but not a missing configmap', () => {
+    const store = new ObjectStore();
+    const lease = store.update('leases', {
+      metadata: { name: 'l', namespace: 'default' },
+      spec: { holderIdentity: 'a' },
+    });
+    expect(lease.metadata!.uid).toBeDefined();
+    expect(() => store.update('configmaps', { metadata: { name: 'c', namespace: 'default' } })).toThrow(
+      'configmaps "c" not found',
+    );
+  });
+});

@@ -424,6 +424,10 @@ export class ObjectStore {
     const name = meta.name ?? '';
     const ns = this.namespaceFor(def, meta, opts.namespace);
     const old = this.peek(def, ns, name);
+    if (!old && def.allowCreateOnUpdate && !opts.subresource) {
+      if (meta.resourceVersion) throw ApiError.notFound({ group: def.group, resource: def.plural }, name);
+      return this.create(resource, input, opts);
+    }
     if (!old) throw ApiError.notFound({ group: def.group, resource: def.plural }, name);
     if (meta.resourceVersion) {
       if (meta.resourceVersion !== old.metadata?.resourceVersion)
