@@ -233,7 +233,12 @@ describe('kube-sim simulated world and fault API', () => {
 
   it('fails and recovers a zone', async () => {
     const res = await post('eu-2', '/sim/v1/zones/c/fail');
-    expect(await res.json()).toEqual({ zone: 'c', nodes: ['eu-2-c-1', 'eu-2-c-2'], down: true });
+    expect(await res.json()).toEqual({
+      zone: 'c',
+      nodes: ['eu-2-c-1', 'eu-2-c-2'],
+      down: true,
+      mode: 'down',
+    });
     await until('all NotReady', () =>
       (eu2.store.list('nodes').items as any[]).every(
         (n) => n.status.conditions.find((c: any) => c.type === 'Ready').status === 'Unknown',

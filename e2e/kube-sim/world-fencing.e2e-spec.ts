@@ -68,7 +68,7 @@ describe('partition and failover, judged by the WhatsApp network', () => {
   beforeAll(async () => {
     sim = await startSimulation({
       clusters: [
-        { name: 'eu-1', region: 'eu-central', zones: ['a'], nodesPerZone: 1 },
+        { name: 'eu-1', region: 'eu-central', zones: ['a'], nodesPerZone: 2 },
         { name: 'eu-2', region: 'eu-central', zones: ['b'], nodesPerZone: 1 },
       ],
       timings: { connectionDropMs: 200 },
@@ -130,6 +130,62 @@ describe('partition and failover, judged by the WhatsApp network', () => {
       expect(log).toMatch(/fenced: lease wa-fenced\/wa-lease expired at/);
     } finally {
       clearInterval(renewer2);
+    }
+  });
+
+  it('an isolated node keeps running its CoreApp: force-deleting it without fencing gives a violation', async () => {
+    const ns = 'wa-isolated-unfenced';
+    const number = '+4911100000003';
+    coreApp(eu1, ns, number, '1', false);
+    await until('connected', () => sim.network.holder(number)?.cluster === 'eu-1');
+    const old = eu1.pod(ns, 'coreapp-0')!;
+    eu1.failNode(old.spec.nodeName!, 'isolated');
+    await until(
+      'pod not ready',
+      () => eu1.pod(ns, 'coreapp-0')?.status?.conditions?.find((c) => c.type === 'Ready')?.status === 'False',
+    );
+    expect(sim.network.holder(number)?.podUid).toBe(old.metadata.uid);
+    eu1.store.delete('pods', ns, 'coreapp-0', { gracePeriodSeconds: 0 });
+    await until('replacement connected', () => {
+      const h = sim.network.holder(number);
+      return h !== undefined && h.podUid !== old.metadata.uid;
+    });
+    expect(sim.network.violations().filter((v) => v.number === number)).toHaveLength(1);
+    eu1.recoverNode(old.spec.nodeName!);
+    await until(
+      'old process killed once the node is back',
+      () => sim.network.connections().filter((c) => c.number === number).length === 1,
+    );
+  });
+
+  it('an isolated node fences its CoreApp by the lease it can no longer read; then replacing it is clean', async () => {
+    const ns = 'wa-isolated-fenced';
+    const number = '+4911100000004';
+    coreApp(eu1, ns, number, '5', true);
+    renew(eu1, ns, '5');
+    const renewer = setInterval(() => renew(eu1, ns, '5'), 100);
+    try {
+      await until('connected', () => sim.network.holder(number)?.cluster === 'eu-1');
+      const old = eu1.pod(ns, 'coreapp-0')!;
+      eu1.failNode(old.spec.nodeName!, 'isolated');
+      // The control plane keeps renewing, but the isolated agent cannot see it and lets the lease lapse.
+      await until(
+        'fenced on the isolated node',
+        () => (eu1.process(ns, 'coreapp-0') as any)?.fenced !== undefined,
+        5000,
+      );
+      await new Promise((r) => setTimeout(r, 250));
+      expect(sim.network.holder(number)).toBeUndefined();
+      eu1.store.delete('pods', ns, 'coreapp-0', { gracePeriodSeconds: 0 });
+      await until('replacement connected', () => {
+        const h = sim.network.holder(number);
+        return h !== undefined && h.podUid !== old.metadata.uid;
+      });
+      eu1.recoverNode(old.spec.nodeName!);
+      await new Promise((r) => setTimeout(r, 200));
+      expect(sim.network.violations().filter((v) => v.number === number)).toEqual([]);
+    } finally {
+      clearInterval(renewer);
     }
   });
 });

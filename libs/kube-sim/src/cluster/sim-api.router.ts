@@ -1,5 +1,6 @@
 import { type IncomingMessage, type ServerResponse } from 'node:http';
 import { type WhatsAppNetwork } from '../world/whatsapp-network';
+import { type NodeFailureMode } from '../controllers/node-health';
 import { type ProcessFaults } from '../world/sim-process';
 import { type ApiFaults } from './api-faults';
 import { type SimCluster } from './sim-cluster';
@@ -53,9 +54,9 @@ const routes: [string, RegExp, Handler][] = [
       return [200, { faults: {} }];
     },
   ],
-  ['POST', /^\/sim\/v1\/nodes\/([^/]+)\/fail$/, (c, [node]) => nodeAction(c, node!, false)],
+  ['POST', /^\/sim\/v1\/nodes\/([^/]+)\/fail$/, (c, [node], body) => nodeAction(c, node!, false, body)],
   ['POST', /^\/sim\/v1\/nodes\/([^/]+)\/recover$/, (c, [node]) => nodeAction(c, node!, true)],
-  ['POST', /^\/sim\/v1\/zones\/([^/]+)\/fail$/, (c, [zone]) => zoneAction(c, zone!, false)],
+  ['POST', /^\/sim\/v1\/zones\/([^/]+)\/fail$/, (c, [zone], body) => zoneAction(c, zone!, false, body)],
   ['POST', /^\/sim\/v1\/zones\/([^/]+)\/recover$/, (c, [zone]) => zoneAction(c, zone!, true)],
   [
     'POST',
@@ -168,21 +169,30 @@ function parseFaults(body: unknown): ProcessFaults | string {
   return faults;
 }
 
-function nodeAction(c: SimApiContext, node: string, up: boolean): [number, unknown] {
-  if (!c.cluster.zoneOf(node)) return notFound(`node ${node} is not in cluster ${c.cluster.name}`);
-  if (up) c.cluster.recoverNode(node);
-  else c.cluster.failNode(node);
-  return [200, { node, down: !up }];
+function failureMode(body: unknown): { mode: NodeFailureMode } | { error: string } {
+  const mode = field(body, 'mode') ?? 'down';
+  return mode === 'down' || mode === 'isolated' ? { mode } : { error: 'mode must be "down" or "isolated"' };
 }
 
-function zoneAction(c: SimApiContext, zone: string, up: boolean): [number, unknown] {
+function nodeAction(c: SimApiContext, node: string, up: boolean, body?: unknown): [number, unknown] {
+  if (!c.cluster.zoneOf(node)) return notFound(`node ${node} is not in cluster ${c.cluster.name}`);
+  const parsed = failureMode(body);
+  if ('error' in parsed) return [400, parsed];
+  if (up) c.cluster.recoverNode(node);
+  else c.cluster.failNode(node, parsed.mode);
+  return [200, up ? { node, down: false } : { node, down: true, mode: parsed.mode }];
+}
+
+function zoneAction(c: SimApiContext, zone: string, up: boolean, body?: unknown): [number, unknown] {
   const nodes = c.cluster.nodesInZone(zone);
   if (nodes.length === 0) return notFound(`zone ${zone} is not in cluster ${c.cluster.name}`);
+  const parsed = failureMode(body);
+  if ('error' in parsed) return [400, parsed];
   for (const n of nodes) {
     if (up) c.cluster.recoverNode(n);
-    else c.cluster.failNode(n);
+    else c.cluster.failNode(n, parsed.mode);
   }
-  return [200, { zone, nodes, down: !up }];
+  return [200, up ? { zone, nodes, down: false } : { zone, nodes, down: true, mode: parsed.mode }];
 }
 
 function describeCluster(c: SimApiContext): unknown {

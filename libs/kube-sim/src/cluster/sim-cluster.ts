@@ -1,7 +1,7 @@
 import { ObjectStore } from '../store/object-store';
 import { type KubeObject } from '../resources/resource-definition';
 import { ControllerManager } from '../controllers/controller-manager';
-import { NodeHealth } from '../controllers/node-health';
+import { NodeHealth, type NodeFailureMode } from '../controllers/node-health';
 import { quotaAdmission } from '../controllers/quota.controller';
 import { StoreClusterApi } from '../controllers/store-cluster-api';
 import { type Node, type Pod } from '../controllers/k8s-types';
@@ -61,7 +61,11 @@ export class SimCluster {
       timings: this.timings,
       nodeUp: (node) => !this.health.isDown(node),
       outsideReachable: () => !this.partitioned,
-      readObject: (resource, namespace, name) => this.store.find(resource, namespace, name),
+      readObject: (node, resource, namespace, name) => {
+        if (this.health.isIsolated(node))
+          throw new Error(`dial tcp: connect: no route to host (node ${node} is isolated)`);
+        return this.store.find(resource, namespace, name);
+      },
     });
     this.controllers = new ControllerManager({
       api: this.api,
@@ -112,8 +116,8 @@ export class SimCluster {
     return this.nodeNames.filter((n) => this.nodeZones.get(n) === zone);
   }
 
-  failNode(node: string): void {
-    this.health.fail(node);
+  failNode(node: string, mode: NodeFailureMode = 'down'): void {
+    this.health.fail(node, mode);
   }
 
   recoverNode(node: string): void {

@@ -63,6 +63,7 @@ interface PodRun {
 export class KubeletController extends Controller {
   readonly name = 'kubelet';
   private readonly runs = new Map<string, PodRun>();
+  private readonly orphans = new Map<string, PodRun>();
   private ipCounter = 0;
   private readonly unsubscribe: () => void;
 
@@ -75,20 +76,24 @@ export class KubeletController extends Controller {
     private readonly ownsNode: (node: string) => boolean,
   ) {
     super(api);
-    this.unsubscribe = health.onChange((node, up) => {
+    this.unsubscribe = health.onChange((node, up, mode) => {
       if (!up) {
-        this.runtime.vanishNode(node);
+        // An isolated machine keeps running its processes; only a powered-off one loses them.
+        if (mode === 'down') this.runtime.vanishNode(node);
         for (const run of this.runs.values()) if (run.node === node) this.stopProbes(run);
       }
       for (const run of this.runs.values()) if (run.node === node) this.enqueue(run.key);
-      if (up) void this.resync();
+      if (up) {
+        for (const orphan of [...this.orphans.values()]) if (orphan.node === node) this.cleanup(orphan);
+        void this.resync();
+      }
     });
   }
 
   override stop(): void {
     super.stop();
     this.unsubscribe();
-    for (const run of this.runs.values()) this.stopProbes(run);
+    for (const run of [...this.runs.values(), ...this.orphans.values()]) this.stopProbes(run);
   }
 
   keysFor(_type: ChangeType, resource: string, obj: Obj): string[] {
@@ -118,9 +123,18 @@ export class KubeletController extends Controller {
     const pod = await this.api.get<Pod>('pods', ns, name);
     let run = this.runs.get(key);
     if (run && (!pod || pod.metadata.uid !== run.uid)) {
-      this.cleanup(run);
+      // A kubelet cut off from the cluster learns nothing, not even that its pod was deleted: its
+      // processes run on until the node is back, while a replacement may start elsewhere.
+      if (this.health.isIsolated(run.node)) {
+        this.stopProbes(run);
+        this.orphans.set(run.uid, run);
+        this.runs.delete(key);
+      } else {
+        this.cleanup(run);
+      }
       run = undefined;
     }
+    if (run && this.health.isIsolated(run.node)) return;
     if (!pod || !pod.spec.nodeName || !this.ownsNode(pod.spec.nodeName)) return;
     const node = pod.spec.nodeName;
     if (this.health.isDown(node)) return;
@@ -189,6 +203,7 @@ export class KubeletController extends Controller {
       for (const c of order) await this.startContainer(pod, run, c, env.envs.get(c.spec.name) ?? {});
     }
 
+    if (run.stage === 'running' && !run.probeTimer) this.startProbes(run);
     // Running: notice dead processes, apply restart policy and back-off.
     const policy = pod.spec.restartPolicy ?? 'Always';
     for (const c of run.containers.values()) {
@@ -290,6 +305,7 @@ export class KubeletController extends Controller {
   private cleanup(run: PodRun): void {
     this.stopProbes(run);
     this.runtime.remove(run.uid);
+    this.orphans.delete(run.uid);
     if (this.runs.get(run.key) === run) this.runs.delete(run.key);
   }
 

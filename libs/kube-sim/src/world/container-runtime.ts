@@ -33,7 +33,8 @@ export interface RuntimeOptions {
   /** Whether processes on this node are reachable from inside the cluster. */
   nodeUp: (node: string | undefined) => boolean;
   outsideReachable: () => boolean;
-  readObject: (resource: string, namespace: string, name: string) => unknown;
+  /** In-cluster API read from a process on `node`; throws when that node cannot reach the API server. */
+  readObject: (node: string | undefined, resource: string, namespace: string, name: string) => unknown;
 }
 
 /** The container runtime of every simulated node of one cluster: processes and their logs, by pod uid. */
@@ -65,9 +66,10 @@ export class ContainerRuntime {
       timings: this.opts.timings,
       log: slot.log,
       peers: () => this.peers(pod.namespace).filter((p) => p !== process),
-      outsideReachable: () => this.opts.outsideReachable() && this.opts.nodeUp(pod.node),
+      // Processes of a powered-off node are gone; an isolated node still reaches the internet.
+      outsideReachable: () => this.opts.outsideReachable(),
       podPeers: () => this.processes(pod.uid).filter((p) => p !== process && p.isRunning),
-      readObject: (resource, namespace, name) => this.opts.readObject(resource, namespace, name),
+      readObject: (resource, namespace, name) => this.opts.readObject(pod.node, resource, namespace, name),
     });
     slot.process = process;
     process.start();

@@ -22,6 +22,7 @@ export class FencingAgentProcess extends SimProcess {
   private timer: NodeJS.Timeout | undefined;
   private verdict: string | undefined = 'not checked yet';
   private checks = 0;
+  private lastSeen: LeaseLike | undefined;
 
   get leaseName(): string | undefined {
     return this.ctx.env['FENCE_LEASE_NAME'] || undefined;
@@ -78,7 +79,15 @@ export class FencingAgentProcess extends SimProcess {
   private evaluate(): string | undefined {
     const name = this.leaseName ?? '';
     const ns = this.ctx.env['FENCE_LEASE_NAMESPACE'] || this.ctx.namespace;
-    const lease = this.ctx.readObject('leases', ns, name) as LeaseLike | undefined;
+    let lease: LeaseLike | undefined;
+    try {
+      lease = this.ctx.readObject('leases', ns, name) as LeaseLike | undefined;
+      this.lastSeen = lease;
+    } catch {
+      // API server unreachable: judge the last lease seen by the clock, as a real agent must.
+      if (!this.lastSeen) return `cannot reach the API server and never saw lease ${ns}/${name}`;
+      lease = this.lastSeen;
+    }
     if (!lease) return `lease ${ns}/${name} not found`;
     const spec = lease.spec ?? {};
     const renewed = Date.parse(spec.renewTime ?? spec.acquireTime ?? '');

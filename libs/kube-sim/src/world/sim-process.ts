@@ -53,7 +53,7 @@ export interface ProcessContext {
   outsideReachable: () => boolean;
   /** The other running processes of the same pod (sidecars). */
   podPeers: () => SimProcess[];
-  /** Reads an object from the process's own cluster, as in-cluster API access would. */
+  /** Reads an object from the process's own cluster, as in-cluster API access would; throws when unreachable. */
   readObject: (resource: string, namespace: string, name: string) => unknown;
 }
 
