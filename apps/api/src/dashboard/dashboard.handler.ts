@@ -67,7 +67,9 @@ export function createDashboardHandler(options: DashboardOptions): DashboardHand
       }
     }
     // A missing asset is a 404, not the page: a browser would otherwise run HTML as a script.
-    if (isAsset || extname(path) || !req.accepts('html')) return next();
+    // Only a request that names text/html gets the page (a browser navigating does); API clients
+    // sending */* for a path that does not exist keep getting a problem+json 404.
+    if (isAsset || extname(path) || !/\btext\/html\b/i.test(req.headers.accept ?? '')) return next();
 
     setSecurityHeaders(req, res);
     res.setHeader('Cache-Control', 'no-store');

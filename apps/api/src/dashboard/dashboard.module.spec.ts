@@ -72,6 +72,8 @@ describe('DashboardModule', () => {
     expect(await ping.json()).toEqual({ pong: true });
     expect(ping.headers.get('content-security-policy')).toBeNull();
     expect((await fetch(`${url}/v1/nope`, { headers: html })).status).toBe(404);
+    expect((await fetch(`${url}/v2/tenants`, { headers: { accept: '*/*' } })).status).toBe(404);
+    expect((await fetch(`${url}/tenants`)).status).toBe(404);
     expect((await fetch(`${url}/assets/missing.js`, { headers: html })).status).toBe(404);
     expect((await fetch(`${url}/.vite/manifest.json`, { headers: html })).status).toBe(404);
     for (const path of [
