@@ -38,7 +38,7 @@ export class ControllerManager {
       new DeploymentController(api, events('deployment-controller')),
       new ReplicaSetController(api, events('replicaset-controller')),
       new StatefulSetController(api, events('statefulset-controller')),
-      new SchedulerController(api, events('default-scheduler')),
+      new SchedulerController(api, events('default-scheduler'), timings.schedulingMs),
       this.kubelet,
       new NodeLifecycleController(api, events('node-controller'), health, timings, owns),
       new EndpointsController(api),

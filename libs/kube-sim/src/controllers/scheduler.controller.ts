@@ -45,6 +45,7 @@ export class SchedulerController extends Controller {
   constructor(
     api: ClusterApi,
     private readonly events: EventRecorder,
+    private readonly schedulingMs = 0,
   ) {
     super(api);
   }
@@ -65,6 +66,8 @@ export class SchedulerController extends Controller {
     const [ns, name] = splitKey(key);
     const pod = await this.api.get<Pod>('pods', ns, name);
     if (!pod || pod.spec.nodeName || isTerminating(pod)) return;
+    const age = Date.now() - Date.parse(pod.metadata.creationTimestamp ?? new Date().toISOString());
+    if (age < this.schedulingMs) return { requeueAfterMs: this.schedulingMs - age };
     const schedulerName = (pod.spec as { schedulerName?: string }).schedulerName;
     if (schedulerName && schedulerName !== 'default-scheduler') return;
     const nodes = await this.api.scan<Node>('nodes');
