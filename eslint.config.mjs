@@ -10,12 +10,21 @@ function boundaries(inTests) {
     enforceBuildableLibDependency: false,
     allow: [],
     depConstraints: [
-      { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:domain', 'type:infra', 'type:util', 'type:sim', ...extra] },
-      { sourceTag: 'type:domain', onlyDependOnLibsWithTags: ['type:domain', 'type:infra', 'type:util', ...extra] },
+      {
+        sourceTag: 'type:app',
+        onlyDependOnLibsWithTags: ['type:domain', 'type:infra', 'type:util', 'type:sim', ...extra],
+      },
+      {
+        sourceTag: 'type:domain',
+        onlyDependOnLibsWithTags: ['type:domain', 'type:infra', 'type:util', ...extra],
+      },
       { sourceTag: 'type:infra', onlyDependOnLibsWithTags: ['type:infra', 'type:util', ...extra] },
       { sourceTag: 'type:util', onlyDependOnLibsWithTags: ['type:util', ...extra] },
       { sourceTag: 'type:sim', onlyDependOnLibsWithTags: ['type:util', ...extra] },
-      { sourceTag: 'type:testing', onlyDependOnLibsWithTags: ['type:domain', 'type:infra', 'type:util', 'type:sim', 'type:testing'] },
+      {
+        sourceTag: 'type:testing',
+        onlyDependOnLibsWithTags: ['type:domain', 'type:infra', 'type:util', 'type:sim', 'type:testing'],
+      },
     ],
   };
 }
@@ -45,7 +54,10 @@ export default tseslint.config(
       '@nx/enforce-module-boundaries': ['error', boundaries(false)],
       '@typescript-eslint/no-floating-promises': 'error',
       '@typescript-eslint/switch-exhaustiveness-check': 'error',
-      '@typescript-eslint/consistent-type-imports': ['error', { fixStyle: 'inline-type-imports', disallowTypeAnnotations: false }],
+      '@typescript-eslint/consistent-type-imports': [
+        'error',
+        { fixStyle: 'inline-type-imports', disallowTypeAnnotations: false },
+      ],
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       '@typescript-eslint/no-extraneous-class': 'off',
       'no-restricted-properties': [
@@ -56,11 +68,28 @@ export default tseslint.config(
   },
   {
     // The config library is the one reader of process.env; tests and tools set up processes.
-    files: ['libs/server/config/src/**/*.ts', 'prisma.config.ts', '**/*.spec.ts', '**/*.int-spec.ts', '**/*.e2e-spec.ts', 'libs/testing/**/*.ts', 'bench/**/*.ts', 'e2e/**/*.ts', 'tools/**/*.ts'],
+    files: [
+      'libs/server/config/src/**/*.ts',
+      'prisma.config.ts',
+      '**/*.spec.ts',
+      '**/*.int-spec.ts',
+      '**/*.e2e-spec.ts',
+      'libs/testing/**/*.ts',
+      'bench/**/*.ts',
+      'e2e/**/*.ts',
+      'tools/**/*.ts',
+    ],
     rules: { 'no-restricted-properties': 'off' },
   },
   {
-    files: ['**/*.spec.ts', '**/*.int-spec.ts', '**/*.e2e-spec.ts', 'libs/testing/**/*.ts', 'e2e/**/*.ts', 'bench/**/*.ts'],
+    files: [
+      '**/*.spec.ts',
+      '**/*.int-spec.ts',
+      '**/*.e2e-spec.ts',
+      'libs/testing/**/*.ts',
+      'e2e/**/*.ts',
+      'bench/**/*.ts',
+    ],
     rules: {
       '@nx/enforce-module-boundaries': ['error', boundaries(true)],
       '@typescript-eslint/no-explicit-any': 'off',

@@ -19,12 +19,15 @@ export class JsonBodyMiddleware implements NestMiddleware {
   }
 
   async use(req: Request, res: Response, next: NextFunction): Promise<void> {
-    const hasBody = Number(req.headers['content-length'] ?? 0) > 0 || req.headers['transfer-encoding'] !== undefined;
+    const hasBody =
+      Number(req.headers['content-length'] ?? 0) > 0 || req.headers['transfer-encoding'] !== undefined;
     if (METHODS_WITH_BODY.has(req.method) && hasBody && !req.is('application/json')) {
       throw new DomainError('unsupported_media_type', 'Send the request body as application/json');
     }
     // Thrown (not passed to next) so Nest's exception filter turns it into problem+json.
-    await new Promise<void>((resolve, reject) => this.parse(req, res, (error?: Error) => (error ? reject(error) : resolve())));
+    await new Promise<void>((resolve, reject) =>
+      this.parse(req, res, (error?: Error) => (error ? reject(error) : resolve())),
+    );
     next();
   }
 }

@@ -11,6 +11,10 @@ async function main(): Promise<void> {
 
 main().catch((error: unknown) => {
   // A configuration error names the bad variables and nothing else; anything else is a crash.
-  process.stderr.write(error instanceof ConfigError ? `${error.message}\n` : `${error instanceof Error ? error.stack : String(error)}\n`);
+  process.stderr.write(
+    error instanceof ConfigError
+      ? `${error.message}\n`
+      : `${error instanceof Error ? error.stack : String(error)}\n`,
+  );
   process.exit(1);
 });

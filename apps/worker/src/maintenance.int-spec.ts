@@ -3,7 +3,14 @@ import type { INestApplication } from '@nestjs/common';
 import { type Queue, QueueEvents } from 'bullmq';
 import { Client } from 'pg';
 import { JobName, QueueName } from '@bsp/queue';
-import { applyTestEnvironment, appFactory, createTestDatabase, deleteRedisPrefix, type TestDatabase, uniqueName } from '@bsp/testing';
+import {
+  applyTestEnvironment,
+  appFactory,
+  createTestDatabase,
+  deleteRedisPrefix,
+  type TestDatabase,
+  uniqueName,
+} from '@bsp/testing';
 
 describe('worker: maintenance queue', () => {
   let db: TestDatabase;
@@ -40,10 +47,13 @@ describe('worker: maintenance queue', () => {
     const queue = app.get<Queue>(getQueueToken(QueueName.Maintenance));
     await queue.removeJobScheduler(JobName.PruneSessions);
     await queue.drain(true);
-    await vi.waitFor(async () => expect(await queue.getJobCountByTypes('active', 'waiting', 'delayed')).toBe(0), {
-      timeout: 15_000,
-      interval: 100,
-    });
+    await vi.waitFor(
+      async () => expect(await queue.getJobCountByTypes('active', 'waiting', 'delayed')).toBe(0),
+      {
+        timeout: 15_000,
+        interval: 100,
+      },
+    );
     await pg.query(
       `INSERT INTO users (id, email, password_hash, role, updated_at) VALUES ('11111111-1111-4111-8111-111111111111', 'ops@bsp.test', 'x', 'operator', now())`,
     );
@@ -58,21 +68,29 @@ describe('worker: maintenance queue', () => {
     await insert('c', '10 days', null); // live
     await insert('d', '-1 hour', null); // expired recently: kept for reuse detection
 
-    const events = new QueueEvents(QueueName.Maintenance, { connection: queue.opts.connection, prefix: queue.opts.prefix });
+    const events = new QueueEvents(QueueName.Maintenance, {
+      connection: queue.opts.connection,
+      prefix: queue.opts.prefix,
+    });
     await events.waitUntilReady();
     const job = await queue.add(JobName.PruneSessions, { olderThanSeconds: 24 * 3600 });
     const result = await job.waitUntilFinished(events, 10_000);
     await events.close();
 
     expect(result).toEqual({ deleted: 2 });
-    const { rows } = await pg.query<{ token_hash: string }>('SELECT token_hash FROM refresh_tokens ORDER BY token_hash');
+    const { rows } = await pg.query<{ token_hash: string }>(
+      'SELECT token_hash FROM refresh_tokens ORDER BY token_hash',
+    );
     expect(rows.map((r) => r.token_hash[0])).toEqual(['c', 'd']);
   });
 
   it('serves probes and metrics on its HTTP port', async () => {
     const url = (await app.getUrl()).replace('[::1]', '127.0.0.1');
     expect((await fetch(`${url}/healthz`)).status).toBe(200);
-    expect(await (await fetch(`${url}/readyz`)).json()).toEqual({ status: 'ready', checks: { database: 'up', redis: 'up' } });
+    expect(await (await fetch(`${url}/readyz`)).json()).toEqual({
+      status: 'ready',
+      checks: { database: 'up', redis: 'up' },
+    });
     expect(await (await fetch(`${url}/metrics`)).text()).toContain('process_cpu_seconds_total');
   });
 });

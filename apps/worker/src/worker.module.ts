@@ -26,7 +26,11 @@ export class WorkerModule {
         QueueModule.queues(QueueName.Maintenance),
         SessionsModule,
       ],
-      providers: [MaintenanceProcessor, MaintenanceScheduleService, { provide: APP_FILTER, useClass: ProblemFilter }],
+      providers: [
+        MaintenanceProcessor,
+        MaintenanceScheduleService,
+        { provide: APP_FILTER, useClass: ProblemFilter },
+      ],
     };
   }
 }

@@ -15,6 +15,7 @@ export function registerAppFactories(registered: { api: AppFactory; worker: AppF
 
 export function appFactory(name: 'api' | 'worker'): AppFactory {
   const factory = factories[name];
-  if (!factory) throw new Error(`no ${name} app factory registered: is tools/testing/register-apps.ts a setup file?`);
+  if (!factory)
+    throw new Error(`no ${name} app factory registered: is tools/testing/register-apps.ts a setup file?`);
   return factory;
 }

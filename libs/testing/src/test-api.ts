@@ -45,15 +45,26 @@ export async function startTestApi(env: Record<string, string> = {}): Promise<Te
   const prefix = uniqueName('bsptest');
   const adminEmail = 'admin@bsp.test';
   const adminPassword = `admin-${randomBytes(8).toString('hex')}`;
-  applyTestEnvironment({ databaseUrl: db.url, redisPrefix: prefix, BSP_ADMIN_EMAIL: adminEmail, BSP_ADMIN_PASSWORD: adminPassword, ...env });
+  applyTestEnvironment({
+    databaseUrl: db.url,
+    redisPrefix: prefix,
+    BSP_ADMIN_EMAIL: adminEmail,
+    BSP_ADMIN_PASSWORD: adminPassword,
+    ...env,
+  });
   const logs: string[] = [];
   const app = await appFactory('api')({ logStream: { write: (line: string) => void logs.push(line) } });
   await app.listen(0, '127.0.0.1');
   const url = (await app.getUrl()).replace('[::1]', '127.0.0.1');
 
-  const request = async <T>(method: string, path: string, options: RequestOptions = {}): Promise<TestResponse<T>> => {
+  const request = async <T>(
+    method: string,
+    path: string,
+    options: RequestOptions = {},
+  ): Promise<TestResponse<T>> => {
     const headers: Record<string, string> = { ...options.headers };
-    if (options.body !== undefined || options.rawBody !== undefined) headers['content-type'] ??= 'application/json';
+    if (options.body !== undefined || options.rawBody !== undefined)
+      headers['content-type'] ??= 'application/json';
     if (options.token) headers.authorization = `Bearer ${options.token}`;
     if (options.apiKey) {
       if (options.apiKeyHeader === 'bearer') headers.authorization = `Bearer ${options.apiKey}`;
@@ -71,7 +82,9 @@ export async function startTestApi(env: Record<string, string> = {}): Promise<Te
   };
 
   const login = async (email: string, password: string): Promise<string> => {
-    const res = await request<{ accessToken: string }>('POST', '/v1/auth/login', { body: { email, password } });
+    const res = await request<{ accessToken: string }>('POST', '/v1/auth/login', {
+      body: { email, password },
+    });
     if (res.status !== 200) throw new Error(`login as ${email} failed: ${res.status} ${res.text}`);
     return res.body.accessToken;
   };

@@ -50,7 +50,8 @@ export async function dropStaleTestDatabases(): Promise<void> {
     const cutoff = Date.now() - 3600_000;
     for (const { datname } of rows) {
       const stamp = parseInt(datname.split('_')[2] ?? '', 36);
-      if (Number.isFinite(stamp) && stamp < cutoff) await c.query(`DROP DATABASE IF EXISTS "${datname}" WITH (FORCE)`);
+      if (Number.isFinite(stamp) && stamp < cutoff)
+        await c.query(`DROP DATABASE IF EXISTS "${datname}" WITH (FORCE)`);
     }
   });
 }

@@ -26,7 +26,10 @@ export class ApiKeysController {
 
   @Get('tenants/:tenantId/api-keys')
   @Access({ roles: ALL_ROLES, scope: 'keys:read' })
-  list(@CurrentCaller() caller: Caller, @Param('tenantId', uuidParam('tenantId')) tenantId: string): Promise<ApiKeyResponse[]> {
+  list(
+    @CurrentCaller() caller: Caller,
+    @Param('tenantId', uuidParam('tenantId')) tenantId: string,
+  ): Promise<ApiKeyResponse[]> {
     return this.keys.list(caller, tenantId);
   }
 
@@ -46,7 +49,10 @@ export class ApiKeysController {
   @HttpCode(204)
   @Access({ roles: WRITERS, scope: 'keys:write' })
   @ApiOperation({ summary: 'Revoke a key at once' })
-  async revoke(@CurrentCaller() caller: Caller, @Param('keyId', uuidParam('keyId')) keyId: string): Promise<void> {
+  async revoke(
+    @CurrentCaller() caller: Caller,
+    @Param('keyId', uuidParam('keyId')) keyId: string,
+  ): Promise<void> {
     await this.keys.revoke(caller, keyId);
   }
 }

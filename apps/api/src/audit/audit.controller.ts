@@ -29,7 +29,9 @@ export class AuditController {
   @Get()
   @Access({ roles: ALL_ROLES })
   @ApiProduces('application/json', 'text/csv')
-  @ApiOperation({ summary: 'Audit trail, newest first; ask with Accept: text/csv for an export of every match' })
+  @ApiOperation({
+    summary: 'Audit trail, newest first; ask with Accept: text/csv for an export of every match',
+  })
   async list(
     @CurrentCaller() caller: Caller,
     @Query() query: AuditQueryDto,
@@ -43,7 +45,10 @@ export class AuditController {
     const first = this.audit.stream(caller, all);
     const head = await first.next();
     res.status(200).type('text/csv; charset=utf-8');
-    res.setHeader('Content-Disposition', `attachment; filename="audit-events-${new Date().toISOString().slice(0, 10)}.csv"`);
+    res.setHeader(
+      'Content-Disposition',
+      `attachment; filename="audit-events-${new Date().toISOString().slice(0, 10)}.csv"`,
+    );
     res.write(auditCsvHeader());
     if (!head.done) res.write(auditCsvRow(head.value));
     for await (const event of first) res.write(auditCsvRow(event));

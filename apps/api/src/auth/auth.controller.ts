@@ -47,7 +47,14 @@ export class AuthController {
     const p = caller.principal;
     switch (p.kind) {
       case 'user':
-        return { kind: 'user', id: p.userId, email: p.email, displayName: p.displayName, role: p.role, tenantId: p.tenantId };
+        return {
+          kind: 'user',
+          id: p.userId,
+          email: p.email,
+          displayName: p.displayName,
+          role: p.role,
+          tenantId: p.tenantId,
+        };
       case 'api_key':
         return {
           kind: 'api_key',

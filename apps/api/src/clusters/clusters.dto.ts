@@ -34,7 +34,9 @@ export class CreateClusterDto implements CreateClusterRequest {
   })
   @IsString()
   @MaxLength(512)
-  @Matches(CREDENTIALS_REF, { message: 'credentialsRef must be kubeconfig:<path>#<context>, secret:<ns>/<name> or in-cluster' })
+  @Matches(CREDENTIALS_REF, {
+    message: 'credentialsRef must be kubeconfig:<path>#<context>, secret:<ns>/<name> or in-cluster',
+  })
   credentialsRef!: string;
 
   @ApiProperty({ example: 500, description: 'How many numbers the cluster takes' })

@@ -36,7 +36,10 @@ export class NumbersController {
 
   @Get('numbers/:numberId')
   @Access({ roles: ALL_ROLES, scope: 'numbers:read' })
-  get(@CurrentCaller() caller: Caller, @Param('numberId', uuidParam('numberId')) id: string): Promise<NumberResponse> {
+  get(
+    @CurrentCaller() caller: Caller,
+    @Param('numberId', uuidParam('numberId')) id: string,
+  ): Promise<NumberResponse> {
     return this.numbers.get(caller, id);
   }
 
@@ -44,7 +47,10 @@ export class NumbersController {
   @HttpCode(202)
   @Access({ roles: WRITERS, scope: 'numbers:write' })
   @ApiOperation({ summary: 'Deprovision a number (asynchronous; state becomes deprovisioning)' })
-  remove(@CurrentCaller() caller: Caller, @Param('numberId', uuidParam('numberId')) id: string): Promise<NumberResponse> {
+  remove(
+    @CurrentCaller() caller: Caller,
+    @Param('numberId', uuidParam('numberId')) id: string,
+  ): Promise<NumberResponse> {
     return this.numbers.requestDeletion(caller, id);
   }
 }

@@ -1,11 +1,20 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
-import { type CreateNumberRequest, NUMBER_MODES, NUMBER_STATES, type NumberMode, type NumberState } from '@bsp/contracts';
+import {
+  type CreateNumberRequest,
+  NUMBER_MODES,
+  NUMBER_STATES,
+  type NumberMode,
+  type NumberState,
+} from '@bsp/contracts';
 import { PageQueryDto } from '../common/page-query.dto';
 import { REGION_PATTERN } from '../common/validation-patterns';
 
 export class CreateNumberDto implements CreateNumberRequest {
-  @ApiProperty({ example: '+4915123456789', description: 'E.164; must be a valid number in its numbering plan' })
+  @ApiProperty({
+    example: '+4915123456789',
+    description: 'E.164; must be a valid number in its numbering plan',
+  })
   @IsString()
   @MaxLength(32)
   phoneNumber!: string;
@@ -16,7 +25,10 @@ export class CreateNumberDto implements CreateNumberRequest {
   @MaxLength(200)
   displayName?: string;
 
-  @ApiPropertyOptional({ example: 'eu-central', description: "Data-residency region; defaults to the tenant's" })
+  @ApiPropertyOptional({
+    example: 'eu-central',
+    description: "Data-residency region; defaults to the tenant's",
+  })
   @IsOptional()
   @IsString()
   @Matches(REGION_PATTERN, { message: 'region must look like eu-central' })

@@ -28,7 +28,10 @@ export class TenantsController {
 
   @Get(':tenantId')
   @Access({ roles: ALL_ROLES })
-  get(@CurrentCaller() caller: Caller, @Param('tenantId', uuidParam('tenantId')) id: string): Promise<TenantResponse> {
+  get(
+    @CurrentCaller() caller: Caller,
+    @Param('tenantId', uuidParam('tenantId')) id: string,
+  ): Promise<TenantResponse> {
     return this.tenants.get(caller, id);
   }
 

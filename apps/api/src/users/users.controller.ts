@@ -13,7 +13,9 @@ export class UsersController {
 
   @Post()
   @Access({ roles: WRITERS })
-  @ApiOperation({ summary: 'Create a user (tenant admins: users of their tenant; staff roles: platform admins)' })
+  @ApiOperation({
+    summary: 'Create a user (tenant admins: users of their tenant; staff roles: platform admins)',
+  })
   create(@CurrentCaller() caller: Caller, @Body() body: CreateUserDto): Promise<UserResponse> {
     return this.users.create(caller, body);
   }

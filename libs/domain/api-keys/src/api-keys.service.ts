@@ -1,6 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import { type ApiKeyPrincipal, type ApiKeyVerifier, type Caller, canAccessTenant, confinedTenantId } from '@bsp/auth';
+import {
+  type ApiKeyPrincipal,
+  type ApiKeyVerifier,
+  type Caller,
+  canAccessTenant,
+  confinedTenantId,
+} from '@bsp/auth';
 import { AppConfig } from '@bsp/config';
 import type {
   ApiKeyResponse,
@@ -15,7 +21,14 @@ import { AuditService } from '@bsp/domain-audit';
 import { NumbersService } from '@bsp/domain-numbers';
 import { TenantsService } from '@bsp/domain-tenants';
 import { DomainError, NotFoundError, ValidationFailedError } from '@bsp/errors';
-import { formatApiKey, hashApiKeySecret, keyPrefix, parseApiKey, randomSecret, secretMatches } from './api-key-format';
+import {
+  formatApiKey,
+  hashApiKeySecret,
+  keyPrefix,
+  parseApiKey,
+  randomSecret,
+  secretMatches,
+} from './api-key-format';
 import { ApiKeyUsageTracker } from './api-key-usage.tracker';
 import { ApiKeysRepository } from './api-keys.repository';
 
@@ -87,16 +100,28 @@ export class ApiKeysService implements ApiKeyVerifier {
     const numberIds = [...new Set(request.numberIds ?? [])];
     const expiresAt = request.expiresAt ? new Date(request.expiresAt) : null;
     if (expiresAt && expiresAt <= new Date()) {
-      throw new ValidationFailedError([{ field: 'expiresAt', code: 'inThePast', message: 'expiresAt must be in the future' }]);
+      throw new ValidationFailedError([
+        { field: 'expiresAt', code: 'inThePast', message: 'expiresAt must be in the future' },
+      ]);
     }
     this.assertNoEscalation(caller, scopes, numberIds, expiresAt);
     if (!(await this.numbers.allInTenant(tenantId, numberIds))) {
       throw new ValidationFailedError([
-        { field: 'numberIds', code: 'unknownNumber', message: 'every numberId must be a number of this tenant' },
+        {
+          field: 'numberIds',
+          code: 'unknownNumber',
+          message: 'every numberId must be a number of this tenant',
+        },
       ]);
     }
     return this.prisma.$transaction(async (tx) => {
-      const { key, raw } = await this.createKey(tx, caller, { tenantId, name: request.name.trim(), scopes, numberIds, expiresAt });
+      const { key, raw } = await this.createKey(tx, caller, {
+        tenantId,
+        name: request.name.trim(),
+        scopes,
+        numberIds,
+        expiresAt,
+      });
       await this.audit.record(tx, caller, {
         action: 'api_key.issue',
         targetType: 'api_key',
@@ -142,7 +167,11 @@ export class ApiKeysService implements ApiKeyVerifier {
         before: this.toResponse(old),
         metadata: { newKeyId: key.id, graceSeconds: grace, oldKeyValidUntil: validUntil.toISOString() },
       });
-      return { ...this.toResponse(key), key: raw, previous: { id: old.id, validUntil: validUntil.toISOString() } };
+      return {
+        ...this.toResponse(key),
+        key: raw,
+        previous: { id: old.id, validUntil: validUntil.toISOString() },
+      };
     });
   }
 
@@ -178,7 +207,10 @@ export class ApiKeysService implements ApiKeyVerifier {
       case 'expired':
         throw new DomainError('invalid_state', 'This key has expired');
       case 'rotating':
-        throw new DomainError('api_key_already_rotated', 'This key was already rotated; rotate its replacement');
+        throw new DomainError(
+          'api_key_already_rotated',
+          'This key was already rotated; rotate its replacement',
+        );
       case 'active':
         return;
     }
@@ -199,8 +231,14 @@ export class ApiKeysService implements ApiKeyVerifier {
     if (!scopes.every((s) => (p.scopes as readonly string[]).includes(s))) {
       throw new DomainError('insufficient_scope', 'An API key cannot grant scopes it does not have');
     }
-    if (p.numberIds.length > 0 && (numberIds.length === 0 || !numberIds.every((id) => p.numberIds.includes(id)))) {
-      throw new DomainError('insufficient_scope', 'An API key bound to numbers can only issue keys for those numbers');
+    if (
+      p.numberIds.length > 0 &&
+      (numberIds.length === 0 || !numberIds.every((id) => p.numberIds.includes(id)))
+    ) {
+      throw new DomainError(
+        'insufficient_scope',
+        'An API key bound to numbers can only issue keys for those numbers',
+      );
     }
     if (p.expiresAt && (!expiresAt || expiresAt > p.expiresAt)) {
       throw new DomainError('insufficient_scope', 'An API key cannot issue a key that outlives it');

@@ -24,7 +24,9 @@ export type AuditFilters = Omit<AuditQuery, 'tenantId' | 'beforeId' | 'limit'> &
 };
 
 function json(value: unknown): Prisma.InputJsonValue | typeof Prisma.DbNull {
-  return value === undefined || value === null ? Prisma.DbNull : (redactSecrets(value) as Prisma.InputJsonValue);
+  return value === undefined || value === null
+    ? Prisma.DbNull
+    : (redactSecrets(value) as Prisma.InputJsonValue);
 }
 
 export function toAuditEventResponse(e: AuditEvent): AuditEventResponse {
@@ -68,14 +70,20 @@ export class AuditService {
 
   async list(caller: Caller, filters: AuditFilters): Promise<Page<AuditEventResponse>> {
     // One row more than asked tells whether another page exists, so the last page has no cursor.
-    const rows = await this.repository.find({ ...this.scopedQuery(caller, filters), limit: filters.limit + 1 });
+    const rows = await this.repository.find({
+      ...this.scopedQuery(caller, filters),
+      limit: filters.limit + 1,
+    });
     const events = rows.slice(0, filters.limit);
     const last = rows.length > filters.limit ? events[events.length - 1] : undefined;
     return { items: events.map(toAuditEventResponse), nextCursor: last ? last.id.toString() : null };
   }
 
   /** Every matching event, newest first, fetched in pages so an export never loads everything at once. */
-  async *stream(caller: Caller, filters: Omit<AuditFilters, 'limit' | 'cursor'>): AsyncGenerator<AuditEventResponse> {
+  async *stream(
+    caller: Caller,
+    filters: Omit<AuditFilters, 'limit' | 'cursor'>,
+  ): AsyncGenerator<AuditEventResponse> {
     let cursor: string | undefined;
     for (;;) {
       const page = await this.list(caller, { ...filters, cursor, limit: 500 });

@@ -1,4 +1,5 @@
-const SENSITIVE_FIELD = /^(password|passwordhash|secret|secrethash|key|apikey|token|accesstoken|refreshtoken|credentials|authorization)$/i;
+const SENSITIVE_FIELD =
+  /^(password|passwordhash|secret|secrethash|key|apikey|token|accesstoken|refreshtoken|credentials|authorization)$/i;
 
 /** A deep copy with secret-named fields replaced, so audit rows never hold a secret. */
 export function redactSecrets(value: unknown): unknown {

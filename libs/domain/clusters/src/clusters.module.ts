@@ -3,5 +3,9 @@ import { AuditModule } from '@bsp/domain-audit';
 import { ClustersRepository } from './clusters.repository';
 import { ClustersService } from './clusters.service';
 
-@Module({ imports: [AuditModule], providers: [ClustersRepository, ClustersService], exports: [ClustersService] })
+@Module({
+  imports: [AuditModule],
+  providers: [ClustersRepository, ClustersService],
+  exports: [ClustersService],
+})
 export class ClustersModule {}

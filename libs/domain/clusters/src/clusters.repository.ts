@@ -10,6 +10,9 @@ export class ClustersRepository {
   }
 
   list(filter: { region?: string }): Promise<Cluster[]> {
-    return this.prisma.cluster.findMany({ where: filter.region ? { region: filter.region } : {}, orderBy: { name: 'asc' } });
+    return this.prisma.cluster.findMany({
+      where: filter.region ? { region: filter.region } : {},
+      orderBy: { name: 'asc' },
+    });
   }
 }

@@ -45,7 +45,8 @@ export class ClustersService {
       });
       return toClusterResponse(cluster);
     } catch (error) {
-      if (isUniqueViolation(error, 'name')) throw new DomainError('cluster_name_taken', `A cluster named ${request.name} exists`);
+      if (isUniqueViolation(error, 'name'))
+        throw new DomainError('cluster_name_taken', `A cluster named ${request.name} exists`);
       throw error;
     }
   }

@@ -102,7 +102,11 @@ export class NumbersService {
     const before = await this.getAccessible(caller, id);
     if (before.desiredState === 'deleted') return toNumberResponse(before);
     const after = await this.prisma.$transaction(async (tx) => {
-      const updated = await this.numbers.update(tx, id, { desiredState: 'deleted', state: 'deprovisioning', stateReason: null });
+      const updated = await this.numbers.update(tx, id, {
+        desiredState: 'deleted',
+        state: 'deprovisioning',
+        stateReason: null,
+      });
       await this.audit.record(tx, caller, {
         action: 'number.delete',
         targetType: 'number',

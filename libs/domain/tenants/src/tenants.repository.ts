@@ -1,5 +1,13 @@
 import { Injectable } from '@nestjs/common';
-import { afterCursor, type Db, type KeysetPosition, type Prisma, PrismaService, type Tenant, type TenantState } from '@bsp/db';
+import {
+  afterCursor,
+  type Db,
+  type KeysetPosition,
+  type Prisma,
+  PrismaService,
+  type Tenant,
+  type TenantState,
+} from '@bsp/db';
 
 @Injectable()
 export class TenantsRepository {
@@ -18,7 +26,12 @@ export class TenantsRepository {
   }
 
   /** Keyset page; `onlyId` confines the list to one tenant (tenant users). */
-  list(options: { onlyId: string | null; state?: TenantState; after?: KeysetPosition; take: number }): Promise<Tenant[]> {
+  list(options: {
+    onlyId: string | null;
+    state?: TenantState;
+    after?: KeysetPosition;
+    take: number;
+  }): Promise<Tenant[]> {
     return this.prisma.tenant.findMany({
       where: {
         ...(options.onlyId !== null && { id: options.onlyId }),

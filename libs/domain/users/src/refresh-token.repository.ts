@@ -5,7 +5,12 @@ import { PrismaService, type RefreshToken } from '@bsp/db';
 export class RefreshTokenRepository {
   constructor(private readonly prisma: PrismaService) {}
 
-  async create(data: { userId: string; familyId: string; tokenHash: string; expiresAt: Date }): Promise<void> {
+  async create(data: {
+    userId: string;
+    familyId: string;
+    tokenHash: string;
+    expiresAt: Date;
+  }): Promise<void> {
     await this.prisma.refreshToken.create({ data, select: { id: true } });
   }
 
@@ -23,7 +28,10 @@ export class RefreshTokenRepository {
   }
 
   async revokeFamily(familyId: string, at: Date): Promise<void> {
-    await this.prisma.refreshToken.updateMany({ where: { familyId, revokedAt: null }, data: { revokedAt: at } });
+    await this.prisma.refreshToken.updateMany({
+      where: { familyId, revokedAt: null },
+      data: { revokedAt: at },
+    });
   }
 
   /** Deletes tokens that expired, or were revoked, before the cutoff; returns how many. */

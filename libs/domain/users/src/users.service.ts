@@ -27,7 +27,14 @@ export function toUserResponse(u: User): UserResponse {
 }
 
 export function toUserPrincipal(u: User): UserPrincipal {
-  return { kind: 'user', userId: u.id, email: u.email, displayName: u.displayName, role: u.role, tenantId: u.tenantId };
+  return {
+    kind: 'user',
+    userId: u.id,
+    email: u.email,
+    displayName: u.displayName,
+    role: u.role,
+    tenantId: u.tenantId,
+  };
 }
 
 export function normalizeEmail(email: string): string {
@@ -56,7 +63,10 @@ export class UsersService implements UserPrincipalLoader {
     const email = normalizeEmail(request.email);
     try {
       const user = await this.prisma.$transaction(async (tx) => {
-        if (request.tenantId && !(await tx.tenant.findUnique({ where: { id: request.tenantId }, select: { id: true } }))) {
+        if (
+          request.tenantId &&
+          !(await tx.tenant.findUnique({ where: { id: request.tenantId }, select: { id: true } }))
+        ) {
           throw new DomainError('not_found', 'Tenant not found');
         }
         const created = await this.users.create(tx, {
@@ -77,7 +87,8 @@ export class UsersService implements UserPrincipalLoader {
       });
       return toUserResponse(user);
     } catch (error) {
-      if (isUniqueViolation(error, 'email')) throw new DomainError('email_taken', 'A user with this email exists');
+      if (isUniqueViolation(error, 'email'))
+        throw new DomainError('email_taken', 'A user with this email exists');
       throw error;
     }
   }

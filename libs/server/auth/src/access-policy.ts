@@ -12,7 +12,8 @@ export interface AccessPolicy {
 }
 
 /** Every route declares who may call it; a route without a policy is refused (deny by default). */
-export const Access = (policy: AccessPolicy): MethodDecorator & ClassDecorator => SetMetadata(ACCESS_POLICY, policy);
+export const Access = (policy: AccessPolicy): MethodDecorator & ClassDecorator =>
+  SetMetadata(ACCESS_POLICY, policy);
 
 export const Public = (): MethodDecorator & ClassDecorator => SetMetadata(IS_PUBLIC, true);
 

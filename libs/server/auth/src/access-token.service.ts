@@ -22,7 +22,12 @@ export class AccessTokenService {
   }
 
   sign(user: UserPrincipal): Promise<string> {
-    const claims: AccessTokenClaims = { sub: user.userId, role: user.role, tid: user.tenantId, typ: 'access' };
+    const claims: AccessTokenClaims = {
+      sub: user.userId,
+      role: user.role,
+      tid: user.tenantId,
+      typ: 'access',
+    };
     return this.jwt.signAsync(claims, { expiresIn: this.ttlSeconds });
   }
 }

@@ -9,7 +9,12 @@ import { AuthenticationGuard } from './authentication.guard';
 import { AuthorizationGuard } from './authorization.guard';
 import { JwtStrategy } from './jwt.strategy';
 import { PasswordHasher } from './password-hasher';
-import { API_KEY_VERIFIER, type ApiKeyVerifier, USER_PRINCIPAL_LOADER, type UserPrincipalLoader } from './principal';
+import {
+  API_KEY_VERIFIER,
+  type ApiKeyVerifier,
+  USER_PRINCIPAL_LOADER,
+  type UserPrincipalLoader,
+} from './principal';
 
 export interface AuthModuleOptions {
   /** Modules that export the two providers below (the app passes its domain modules). */
@@ -24,10 +29,7 @@ export class AuthModule {
   static forRoot(options: AuthModuleOptions): DynamicModule {
     return {
       module: AuthModule,
-      imports: [
-        ...(options.imports ?? []),
-        PassportModule,
-      ],
+      imports: [...(options.imports ?? []), PassportModule],
       providers: [
         { provide: USER_PRINCIPAL_LOADER, useExisting: options.userPrincipalLoader },
         { provide: API_KEY_VERIFIER, useExisting: options.apiKeyVerifier },
@@ -47,7 +49,11 @@ export class AuthModule {
       inject: [AppConfig],
       useFactory: (config: AppConfig) => ({
         secret: config.get('JWT_SECRET'),
-        signOptions: { issuer: config.get('JWT_ISSUER'), audience: config.get('JWT_AUDIENCE'), algorithm: 'HS256' },
+        signOptions: {
+          issuer: config.get('JWT_ISSUER'),
+          audience: config.get('JWT_AUDIENCE'),
+          algorithm: 'HS256',
+        },
       }),
     }),
   ],

@@ -11,8 +11,13 @@ export class AuthenticationGuard extends AuthGuard(['api-key', 'jwt']) {
     super();
   }
 
-  override canActivate(context: ExecutionContext): ReturnType<ReturnType<typeof AuthGuard>['prototype']['canActivate']> {
-    const isPublic = this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, [context.getHandler(), context.getClass()]);
+  override canActivate(
+    context: ExecutionContext,
+  ): ReturnType<ReturnType<typeof AuthGuard>['prototype']['canActivate']> {
+    const isPublic = this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, [
+      context.getHandler(),
+      context.getClass(),
+    ]);
     if (isPublic) return true;
     return super.canActivate(context);
   }

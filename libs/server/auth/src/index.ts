@@ -1,4 +1,13 @@
-export { Access, ACCESS_POLICY, ALL_ROLES, IS_PUBLIC, Public, STAFF, WRITERS, type AccessPolicy } from './access-policy';
+export {
+  Access,
+  ACCESS_POLICY,
+  ALL_ROLES,
+  IS_PUBLIC,
+  Public,
+  STAFF,
+  WRITERS,
+  type AccessPolicy,
+} from './access-policy';
 export { AccessTokenService } from './access-token.service';
 export { API_KEY_PREFIX_MARK, extractApiKey } from './api-key-header';
 export { AuthModule, PasswordModule, TokensModule, type AuthModuleOptions } from './auth.module';

@@ -8,7 +8,9 @@ const PARALLELISM = 1;
 
 function scryptAsync(password: string, salt: Buffer, options: ScryptOptions): Promise<Buffer> {
   return new Promise((resolve, reject) =>
-    scrypt(password.normalize('NFKC'), salt, KEY_LENGTH, options, (err, key) => (err ? reject(err) : resolve(key))),
+    scrypt(password.normalize('NFKC'), salt, KEY_LENGTH, options, (err, key) =>
+      err ? reject(err) : resolve(key),
+    ),
   );
 }
 
@@ -36,7 +38,11 @@ export class PasswordHasher {
     if (!match) return false;
     const [, ln, r, p, salt, expected] = match;
     const cost = 2 ** Number(ln);
-    const key = await scryptAsync(password, Buffer.from(salt!, 'base64'), this.options(cost, Number(r), Number(p)));
+    const key = await scryptAsync(
+      password,
+      Buffer.from(salt!, 'base64'),
+      this.options(cost, Number(r), Number(p)),
+    );
     const want = Buffer.from(expected!, 'base64');
     return want.length === key.length && timingSafeEqual(want, key);
   }

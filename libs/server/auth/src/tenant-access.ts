@@ -21,7 +21,11 @@ export function canAccessTenant(principal: Principal, tenantId: string): boolean
 /** Number-bound API keys see only their numbers; everyone else sees what their tenant access allows. */
 export function canAccessNumber(principal: Principal, number: { id: string; tenantId: string }): boolean {
   if (!canAccessTenant(principal, number.tenantId)) return false;
-  return principal.kind !== 'api_key' || principal.numberIds.length === 0 || principal.numberIds.includes(number.id);
+  return (
+    principal.kind !== 'api_key' ||
+    principal.numberIds.length === 0 ||
+    principal.numberIds.includes(number.id)
+  );
 }
 
 export function isStaff(principal: Principal): boolean {

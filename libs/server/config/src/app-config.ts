@@ -41,7 +41,11 @@ export class AppConfig {
       warnings.push(`${key} is not set: using a random value for this process (development only)`);
       return randomBytes(32).toString('base64url');
     };
-    const values = Object.freeze({ ...raw, JWT_SECRET: secret('JWT_SECRET'), API_KEY_PEPPER: secret('API_KEY_PEPPER') });
+    const values = Object.freeze({
+      ...raw,
+      JWT_SECRET: secret('JWT_SECRET'),
+      API_KEY_PEPPER: secret('API_KEY_PEPPER'),
+    });
     if ((raw.BSP_ADMIN_EMAIL === undefined) !== (raw.BSP_ADMIN_PASSWORD === undefined)) {
       problems.push('BSP_ADMIN_EMAIL / BSP_ADMIN_PASSWORD: set both or neither');
     }

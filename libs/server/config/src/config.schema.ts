@@ -52,7 +52,12 @@ export const configSchema = z.object({
     .string()
     .regex(/^[a-z0-9]{2,12}$/, '2 to 12 lowercase letters or digits')
     .default('live'),
-  API_KEY_DEFAULT_GRACE_SECONDS: z.coerce.number().int().min(0).max(30 * 24 * 3600).default(24 * 3600),
+  API_KEY_DEFAULT_GRACE_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(30 * 24 * 3600)
+    .default(24 * 3600),
   API_KEY_LAST_USED_FLUSH_MS: positiveInt.default(10_000),
 
   PASSWORD_SCRYPT_COST: z.coerce

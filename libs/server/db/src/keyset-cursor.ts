@@ -14,9 +14,15 @@ export function decodeCursor(cursor: string | undefined): KeysetPosition | undef
   if (cursor === undefined) return undefined;
   try {
     const parsed: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    if (Array.isArray(parsed) && parsed.length === 2 && typeof parsed[0] === 'string' && typeof parsed[1] === 'string') {
+    if (
+      Array.isArray(parsed) &&
+      parsed.length === 2 &&
+      typeof parsed[0] === 'string' &&
+      typeof parsed[1] === 'string'
+    ) {
       const createdAt = new Date(parsed[0]);
-      if (!Number.isNaN(createdAt.getTime()) && /^[0-9a-f-]{36}$/.test(parsed[1])) return { createdAt, id: parsed[1] };
+      if (!Number.isNaN(createdAt.getTime()) && /^[0-9a-f-]{36}$/.test(parsed[1]))
+        return { createdAt, id: parsed[1] };
     }
   } catch {
     // fall through to the validation error
@@ -30,7 +36,10 @@ export function decodeCursor(cursor: string | undefined): KeysetPosition | undef
 export function afterCursor(position: KeysetPosition | undefined) {
   if (!position) return {};
   return {
-    OR: [{ createdAt: { gt: position.createdAt } }, { createdAt: position.createdAt, id: { gt: position.id } }],
+    OR: [
+      { createdAt: { gt: position.createdAt } },
+      { createdAt: position.createdAt, id: { gt: position.id } },
+    ],
   };
 }
 

@@ -83,7 +83,11 @@ export async function applyMigrations(options: {
         `migration ${failed.migration_name} failed earlier and needs attention (prisma migrate resolve)`,
       );
     }
-    const done = new Map(rows.filter((r) => r.finished_at !== null && r.rolled_back_at === null).map((r) => [r.migration_name, r]));
+    const done = new Map(
+      rows
+        .filter((r) => r.finished_at !== null && r.rolled_back_at === null)
+        .map((r) => [r.migration_name, r]),
+    );
     const known = new Set(migrations.map((m) => m.name));
     const unknown = [...done.keys()].filter((name) => !known.has(name));
     if (unknown.length > 0) {
@@ -105,7 +109,9 @@ export async function applyMigrations(options: {
     }
     return result;
   } finally {
-    await client.query('SELECT pg_advisory_unlock($1)', [PRISMA_MIGRATE_ADVISORY_LOCK]).catch(() => undefined);
+    await client
+      .query('SELECT pg_advisory_unlock($1)', [PRISMA_MIGRATE_ADVISORY_LOCK])
+      .catch(() => undefined);
     await client.end();
   }
 }

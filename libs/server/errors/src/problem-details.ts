@@ -19,7 +19,11 @@ export function problemTypeUri(code: ErrorCode): string {
   return `urn:bsp:problem:${code}`;
 }
 
-export function toProblem(code: ErrorCode, detail: string, extra: Partial<ProblemDetails> = {}): ProblemDetails {
+export function toProblem(
+  code: ErrorCode,
+  detail: string,
+  extra: Partial<ProblemDetails> = {},
+): ProblemDetails {
   return {
     type: problemTypeUri(code),
     title: titleFor(code),

@@ -58,7 +58,11 @@ export class ProblemFilter implements ExceptionFilter {
     const res = http.getResponse<Response>();
     let problem: ProblemDetails;
     if (error instanceof DomainError) {
-      problem = toProblem(error.code, error.message, error.options.errors ? { errors: error.options.errors } : {});
+      problem = toProblem(
+        error.code,
+        error.message,
+        error.options.errors ? { errors: error.options.errors } : {},
+      );
       for (const [name, value] of Object.entries(error.options.headers ?? {})) res.setHeader(name, value);
     } else if (error instanceof HttpException) {
       problem = fromHttpException(error);

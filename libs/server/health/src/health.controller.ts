@@ -30,7 +30,10 @@ export class HealthController {
     const [database, redis] = await Promise.all([this.prisma.ping(), this.redis.ping()]);
     const ready = database && redis;
     res.status(ready ? 200 : 503);
-    return { status: ready ? 'ready' : 'not_ready', checks: { database: database ? 'up' : 'down', redis: redis ? 'up' : 'down' } };
+    return {
+      status: ready ? 'ready' : 'not_ready',
+      checks: { database: database ? 'up' : 'down', redis: redis ? 'up' : 'down' },
+    };
   }
 
   @Get('metrics')

@@ -33,10 +33,16 @@ export class ObservabilityModule {
                 genReqId: requestIdFor,
                 customAttributeKeys: { reqId: 'requestId' },
                 serializers: {
-                  req: (req: LoggedRequest) => ({ id: req.id, method: req.method, url: req.url?.split('?')[0] }),
+                  req: (req: LoggedRequest) => ({
+                    id: req.id,
+                    method: req.method,
+                    url: req.url?.split('?')[0],
+                  }),
                   res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
                 },
-                autoLogging: { ignore: (req: IncomingMessage) => req.url === '/healthz' || req.url === '/metrics' },
+                autoLogging: {
+                  ignore: (req: IncomingMessage) => req.url === '/healthz' || req.url === '/metrics',
+                },
               },
               options.logStream ?? process.stdout,
             ],
