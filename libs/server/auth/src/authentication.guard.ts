@@ -1,6 +1,7 @@
 import { type ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { AuthGuard } from '@nestjs/passport';
+import type { Observable } from 'rxjs';
 import { DomainError } from '@bsp/errors';
 import { IS_PUBLIC } from './access-policy';
 
@@ -11,9 +12,7 @@ export class AuthenticationGuard extends AuthGuard(['api-key', 'jwt']) {
     super();
   }
 
-  override canActivate(
-    context: ExecutionContext,
-  ): ReturnType<ReturnType<typeof AuthGuard>['prototype']['canActivate']> {
+  override canActivate(context: ExecutionContext): boolean | Promise<boolean> | Observable<boolean> {
     const isPublic = this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, [
       context.getHandler(),
       context.getClass(),
