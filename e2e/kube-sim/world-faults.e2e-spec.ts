@@ -143,6 +143,10 @@ describe('kube-sim simulated world and fault API', () => {
     expect(v.violations).toHaveLength(1);
     expect(v.violations[0]).toMatchObject({ number: NUMBER, clusters: ['eu-1', 'eu-2'], end: null });
     expect(v.violations[0].pods).toEqual([`eu-1/${NS}/coreapp-0`, `eu-2/${NS}/coreapp-0`]);
+    const other = (await (
+      await fetch(`${url('eu-2')}/sim/v1/whatsapp/violations?number=%2B1`)
+    ).json()) as any;
+    expect(other).toEqual({ violations: [], count: 0 });
     eu2.store.patch(
       'statefulsets',
       NS,

@@ -16,11 +16,18 @@ export interface SimApiContext {
 type Handler = (ctx: SimApiContext, params: string[], body: unknown) => [number, unknown];
 
 const routes: [string, RegExp, Handler][] = [
-  ['GET', /^\/sim\/v1\/whatsapp\/connections$/, (c) => [200, { connections: c.network.connections() }]],
+  [
+    'GET',
+    /^\/sim\/v1\/whatsapp\/connections$/,
+    (c, _p, q) => [200, { connections: c.network.connections().filter((x) => matchesNumber(x.number, q)) }],
+  ],
   [
     'GET',
     /^\/sim\/v1\/whatsapp\/violations$/,
-    (c) => [200, { violations: c.network.violations(), count: c.network.violationCount() }],
+    (c, _p, q) => {
+      const violations = c.network.violations().filter((v) => matchesNumber(v.number, q));
+      return [200, { violations, count: violations.length }];
+    },
   ],
   ['GET', /^\/sim\/v1\/cluster$/, (c) => [200, describeCluster(c)]],
   [
@@ -108,7 +115,8 @@ export async function handleSimApi(
   req: IncomingMessage,
   res: ServerResponse,
 ): Promise<void> {
-  const path = new URL(req.url ?? '/', 'http://x').pathname.replace(/\/+$/, '');
+  const url = new URL(req.url ?? '/', 'http://x');
+  const path = url.pathname.replace(/\/+$/, '');
   const chunks: Buffer[] = [];
   for await (const chunk of req) chunks.push(chunk as Buffer);
   let body: unknown;
@@ -120,6 +128,8 @@ export async function handleSimApi(
       return send(res, 400, { error: 'body is not JSON' });
     }
   }
+  // Query parameters stand in for a body (?number=..., ?mode=isolated, ?container=...).
+  if (body === undefined && url.searchParams.size > 0) body = Object.fromEntries(url.searchParams);
   let pathMatched = false;
   for (const [method, pattern, handler] of routes) {
     const m = pattern.exec(path);
@@ -141,6 +151,11 @@ export async function handleSimApi(
 function send(res: ServerResponse, code: number, body: unknown): void {
   res.writeHead(code, { 'Content-Type': 'application/json' });
   res.end(JSON.stringify(body));
+}
+
+function matchesNumber(number: string, query: unknown): boolean {
+  const wanted = field(query, 'number');
+  return wanted === undefined || wanted === number;
 }
 
 function notFound(message: string): [number, unknown] {
