@@ -1,4 +1,4 @@
-import { fieldError, type FieldError } from '../store/api-error';
+import { fieldError, GoSyntax, type FieldError } from '../store/api-error';
 import {
   text,
   at,
@@ -150,6 +150,47 @@ function immutable(field: string, a: unknown, b: unknown, message = 'field is im
   return deepEqual(a ?? null, b ?? null) ? [] : [fieldError.invalid(field, a, message)];
 }
 
+function goStringMap(m: Record<string, unknown>): GoSyntax {
+  const body = Object.keys(m)
+    .sort()
+    .map((k) => `${JSON.stringify(k)}:${JSON.stringify(text(m[k]))}`)
+    .join(', ');
+  return new GoSyntax(`map[string]string{${body}}`);
+}
+
+function goStrings(values: unknown[]): string {
+  return `[]string{${values.map((v) => JSON.stringify(text(v))).join(', ')}}`;
+}
+
+/** A LabelSelector as Go's %#v prints it, for immutable-selector messages. */
+function goLabelSelector(sel: unknown): GoSyntax {
+  const ml = at(sel, 'matchLabels');
+  const labels = isObject(ml)
+    ? `map[string]string{${Object.keys(ml)
+        .sort()
+        .map((k) => `${JSON.stringify(k)}:${JSON.stringify(text(ml[k]))}`)
+        .join(', ')}}`
+    : 'map[string]string(nil)';
+  const exprs = objects(sel, 'matchExpressions');
+  const expressions = exprs.length
+    ? `[]v1.LabelSelectorRequirement{${exprs
+        .map(
+          (e) =>
+            `v1.LabelSelectorRequirement{Key:${JSON.stringify(text(e['key']))}, Operator:${JSON.stringify(text(e['operator']))}, Values:${Array.isArray(e['values']) ? goStrings(e['values']) : '[]string(nil)'}}`,
+        )
+        .join(', ')}}`
+    : '[]v1.LabelSelectorRequirement(nil)';
+  return new GoSyntax(`v1.LabelSelector{MatchLabels:${labels}, MatchExpressions:${expressions}}`);
+}
+
+function immutableSelector(o: KubeObject, old: KubeObject): FieldError[] {
+  const a = at(o, 'spec.selector');
+  const b = at(old, 'spec.selector');
+  return deepEqual(a ?? null, b ?? null)
+    ? []
+    : [fieldError.invalid('spec.selector', goLabelSelector(a), 'field is immutable')];
+}
+
 function defaultTemplate(o: KubeObject): void {
   const tpl = at(o, 'spec.template.spec');
   if (isObject(tpl)) defaultPodSpec(tpl);
@@ -172,7 +213,7 @@ function validateWorkload(o: KubeObject): FieldError[] {
       errs.push(
         fieldError.invalid(
           'spec.template.metadata.labels',
-          tl,
+          goStringMap(tl),
           '`selector` does not match template `labels`',
         ),
       );
@@ -619,8 +660,7 @@ export function builtinResources(): ResourceDefinition[] {
         o['status'] = {};
       },
       validate: validateWorkload,
-      validateUpdate: (o, old) =>
-        immutable('spec.selector', at(o, 'spec.selector'), at(old, 'spec.selector')),
+      validateUpdate: (o, old) => immutableSelector(o, old),
     }),
     define({
       group: 'apps',
@@ -642,8 +682,7 @@ export function builtinResources(): ResourceDefinition[] {
         o['status'] = { replicas: 0 };
       },
       validate: validateWorkload,
-      validateUpdate: (o, old) =>
-        immutable('spec.selector', at(o, 'spec.selector'), at(old, 'spec.selector')),
+      validateUpdate: (o, old) => immutableSelector(o, old),
     }),
     define({
       group: 'apps',

@@ -213,7 +213,13 @@ export const fieldError = {
   },
 };
 
+/** A value already rendered the way Go's %#v prints it (kube-apiserver's Invalid messages). */
+export class GoSyntax {
+  constructor(readonly text: string) {}
+}
+
 function renderValue(value: unknown): string {
+  if (value instanceof GoSyntax) return value.text;
   if (typeof value === 'string') return JSON.stringify(value);
   if (typeof value === 'number' || typeof value === 'boolean') return String(value);
   if (value === null || value === undefined) return 'null';

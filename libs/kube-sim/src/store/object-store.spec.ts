@@ -116,7 +116,9 @@ describe('ObjectStore', () => {
       }),
     );
     expect(e.code).toBe(422);
-    expect(e.message).toContain('spec.selector: Invalid value');
+    expect(e.message).toBe(
+      'Deployment.apps "web" is invalid: [spec.template.metadata.labels: Invalid value: map[string]string{"app":"web"}: `selector` does not match template `labels`, spec.selector: Invalid value: v1.LabelSelector{MatchLabels:map[string]string{"app":"x"}, MatchExpressions:[]v1.LabelSelectorRequirement(nil)}: field is immutable]',
+    );
     expect(d).toBeDefined();
     store.create(
       'leases',
