@@ -189,6 +189,17 @@ describe('kube-sim simulated world and fault API', () => {
       async () => (await health('eu-1')).body?.health?.gateway_status === 'disconnected',
     );
     expect(sim.network.holder(NUMBER)).toBeUndefined();
+    const state = (await (
+      await fetch(`${url('eu-1')}/sim/v1/namespaces/${NS}/pods/coreapp-0`)
+    ).json()) as any;
+    expect(state.containers[0]).toMatchObject({
+      name: 'coreapp',
+      kind: 'coreapp',
+      running: true,
+      faults: { gatewayDisconnected: true },
+      number: NUMBER,
+      gatewayStatus: 'disconnected',
+    });
     expect((await del('eu-1', `/sim/v1/namespaces/${NS}/pods/coreapp-0/faults`)).status).toBe(200);
     await until(
       'reconnected',

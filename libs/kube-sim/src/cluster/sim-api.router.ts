@@ -31,6 +31,33 @@ const routes: [string, RegExp, Handler][] = [
   ],
   ['GET', /^\/sim\/v1\/cluster$/, (c) => [200, describeCluster(c)]],
   [
+    'GET',
+    /^\/sim\/v1\/namespaces\/([^/]+)\/pods\/([^/]+)$/,
+    (c, [ns, pod]) => {
+      const p = c.cluster.pod(ns!, pod!);
+      if (!p) return notFound(`pod ${ns}/${pod} not found in cluster ${c.cluster.name}`);
+      const containers = p.spec.containers.map((spec) => {
+        const proc = c.cluster.runtime.process(p.metadata.uid, spec.name);
+        const extra = proc as unknown as { gatewayStatus?: string; fenced?: string; number?: string };
+        return {
+          name: spec.name,
+          image: spec.image,
+          kind: proc?.kind ?? null,
+          running: proc?.isRunning ?? false,
+          faults: proc?.currentFaults ?? {},
+          ...(proc?.kind === 'coreapp'
+            ? {
+                number: extra.number ?? null,
+                gatewayStatus: extra.gatewayStatus,
+                fenced: extra.fenced ?? null,
+              }
+            : {}),
+        };
+      });
+      return [200, { namespace: ns, pod, uid: p.metadata.uid, node: p.spec.nodeName ?? null, containers }];
+    },
+  ],
+  [
     'POST',
     /^\/sim\/v1\/namespaces\/([^/]+)\/pods\/([^/]+)\/crash$/,
     (c, [ns, pod], body) => {
