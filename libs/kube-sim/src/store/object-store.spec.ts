@@ -223,6 +223,19 @@ describe('ObjectStore', () => {
     expect(store.find('configmaps', 'default', 'b-child')).toBeUndefined();
     expect(store.find('configmaps', 'default', 'b')).toBeUndefined();
 
+    store.create(
+      'configmaps',
+      {
+        metadata: {
+          name: 'dangling',
+          ownerReferences: [{ apiVersion: 'v1', kind: 'ConfigMap', name: 'gone', uid: 'no-such-uid' }],
+        },
+      },
+      { namespace: 'default' },
+    );
+    await settle();
+    expect(store.find('configmaps', 'default', 'dangling')).toBeUndefined();
+
     const c = mk('c');
     mk('c-child', c);
     store.delete('configmaps', 'default', 'c', { propagationPolicy: 'Orphan' });

@@ -931,6 +931,9 @@ export class ObjectStore {
       m.set(name, stored);
       this.index(key, stored);
       if (type === 'ADDED' && def.plural === 'namespaces') this.enqueueGc(`ns-init|${name}`);
+      // A dependent whose owners are already gone is collected too (the GC's dangling check).
+      for (const ref of meta.ownerReferences ?? [])
+        if (!this.byUid.has(ref.uid)) this.enqueueGc(`uid|${ref.uid}`);
     }
     const entry: HistoryEntry = { rv, def, type, object: stored, prev };
     this.history.push(entry);
