@@ -61,8 +61,11 @@ const lists: Record<string, ListInfo> = {
 
 const atomic: ListInfo = { listType: 'atomic', keys: [], smpMerge: false };
 
+const listTypes = new Set(Object.keys(lists).map((k) => k.slice(0, k.indexOf('.'))));
+
 export function listInfo(typeName: string | undefined, field: string): ListInfo {
-  return (typeName && lists[`${typeName}.${field}`]) || atomic;
+  if (!typeName || !listTypes.has(typeName)) return atomic;
+  return lists[`${typeName}.${field}`] ?? atomic;
 }
 
 /** Structs whose strategic merge patch uses retainKeys (one-of style fields). */
@@ -83,16 +86,20 @@ function parse(ref: string): FieldKind {
   return { kind: 'scalar', type: ref };
 }
 
-const cache = new Map<string, FieldKind | null>();
+const cache = new Map<string, Map<string, FieldKind | null>>();
 
 /** The kind of a field of a struct type; undefined when the type has no such field. */
 export function fieldKind(typeName: string, field: string): FieldKind | undefined {
-  const k = `${typeName}.${field}`;
-  let hit = cache.get(k);
+  let byField = cache.get(typeName);
+  if (!byField) {
+    byField = new Map();
+    cache.set(typeName, byField);
+  }
+  let hit = byField.get(field);
   if (hit === undefined) {
     const ref = typeSchemas[typeName]?.[field];
     hit = ref === undefined ? null : parse(ref);
-    cache.set(k, hit);
+    byField.set(field, hit);
   }
   return hit ?? undefined;
 }
