@@ -239,12 +239,23 @@ describe('kube-sim API server judged by real kubectl', () => {
         });
         check();
       });
-    const watches = store.watchCount();
     await seen(/web\s+0\/2/);
-    // kubectl watches from resourceVersion=0 and skips the initial ADDED: change after it watches.
-    while (store.watchCount() === watches) await new Promise((r) => setTimeout(r, 20));
-    store.patch('deployments', 'shop', 'web', 'merge', { spec: { replicas: 4 } });
-    await seen(/web\s+0\/4/);
+    // kubectl watches from resourceVersion=0 and skips the initial ADDED, so a change made before
+    // its watch is open is never printed. Under load that moment is hard to observe from outside:
+    // keep changing the object (an annotation each time) until the watch shows the new size.
+    const shown = seen(/web\s+0\/4/);
+    let nudges = 0;
+    const nudge = setInterval(() => {
+      store.patch('deployments', 'shop', 'web', 'merge', {
+        metadata: { annotations: { 'test.bsp.io/nudge': String(nudges++) } },
+        spec: { replicas: 4 },
+      });
+    }, 300);
+    try {
+      await shown;
+    } finally {
+      clearInterval(nudge);
+    }
     child.kill();
     expect(out.split('\n')[0]).toMatch(/^NAME\s+READY\s+UP-TO-DATE\s+AVAILABLE\s+AGE$/);
   });
