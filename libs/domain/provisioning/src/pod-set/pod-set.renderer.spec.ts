@@ -103,6 +103,15 @@ describe('renderPodSet', () => {
     }
   });
 
+  it('writes the phone number in one place only: the CoreApp environment', () => {
+    const input = haStandbyInput();
+    const yaml = renderPodSet(input)
+      .map((m) => stringify(m))
+      .join('---\n');
+    expect(yaml.split(input.number.phoneNumber.slice(1))).toHaveLength(2);
+    expect(yaml).toContain(`value: "${input.number.phoneNumber}"`);
+  });
+
   it('carries the fencing epoch on the StatefulSet, its pods and the CoreApp environment', () => {
     const sts = byKind(renderPodSet(haStandbyInput()), 'StatefulSet');
     expect(sts.metadata.annotations['bsp.io/fencing-epoch']).toBe('7');
