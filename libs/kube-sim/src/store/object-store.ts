@@ -295,13 +295,11 @@ export class ObjectStore {
   }
 
   /** The stored object or undefined; never throws for a missing object. */
-  find(resource: string, namespace: string | undefined, name: string): KubeObject | undefined {
-    const obj = this.peek(this.resolve(resource), namespace, name);
-    return obj && clone(obj);
-  }
-
-  list(resource: string, opts: ListOptions = {}): ListResult {
-    const def = this.resolve(resource);
+  /** Parsed label and field selectors of a list or watch; unsupported field selectors are refused. */
+  private selectors(
+    def: ResourceDefinition,
+    opts: Pick<ListOptions, 'labelSelector' | 'fieldSelector'>,
+  ): { labels: LabelSelector; fields: FieldSelector } {
     const labels =
       opts.labelSelector instanceof LabelSelector
         ? opts.labelSelector
@@ -311,6 +309,17 @@ export class ObjectStore {
         ? opts.fieldSelector
         : FieldSelector.parse(opts.fieldSelector);
     fields.check((f) => this.fieldAllowed(def, f));
+    return { labels, fields };
+  }
+
+  find(resource: string, namespace: string | undefined, name: string): KubeObject | undefined {
+    const obj = this.peek(this.resolve(resource), namespace, name);
+    return obj && clone(obj);
+  }
+
+  list(resource: string, opts: ListOptions = {}): ListResult {
+    const def = this.resolve(resource);
+    const { labels, fields } = this.selectors(def, opts);
     const ns = def.namespaced ? opts.namespace || undefined : undefined;
     let rv = this.rv;
     let after: string | undefined;
@@ -623,15 +632,7 @@ export class ObjectStore {
    */
   watch(resource: string, opts: WatchOptions, send: (ev: WatchEvent) => void): Watch {
     const def = this.resolve(resource);
-    const labels =
-      opts.labelSelector instanceof LabelSelector
-        ? opts.labelSelector
-        : LabelSelector.parse(opts.labelSelector);
-    const fields =
-      opts.fieldSelector instanceof FieldSelector
-        ? opts.fieldSelector
-        : FieldSelector.parse(opts.fieldSelector);
-    fields.check((f) => this.fieldAllowed(def, f));
+    const { labels, fields } = this.selectors(def, opts);
     const w: Watcher = {
       def,
       namespace: def.namespaced ? opts.namespace || undefined : undefined,
