@@ -7,6 +7,7 @@ import { useResource } from '../lib/use-resource';
 import { Empty, ErrorMessage, Loading } from './feedback';
 import { Pager, useCursorPager } from './pager';
 import { StateBadge } from './state-badge';
+import { ChoiceFilter } from './choice-filter';
 
 const PAGE_SIZE = 50;
 
@@ -48,24 +49,16 @@ export function NumbersTable({ tenantId, reloadKey = 0 }: { tenantId: string; re
             Searches the numbers on this page.
           </span>
         </div>
-        <div className="field inline">
-          <label htmlFor={`${ids}-state`}>State</label>
-          <select
-            id={`${ids}-state`}
-            value={state}
-            onChange={(e) => {
-              setState(e.target.value as NumberState | '');
-              pager.reset();
-            }}
-          >
-            <option value="">Any</option>
-            {NUMBER_STATES.map((s) => (
-              <option key={s} value={s}>
-                {s}
-              </option>
-            ))}
-          </select>
-        </div>
+        <ChoiceFilter
+          id={`${ids}-state`}
+          label="State"
+          choices={NUMBER_STATES}
+          value={state}
+          onChange={(value) => {
+            setState(value);
+            pager.reset();
+          }}
+        />
       </div>
       {page.loading && !page.data ? <Loading label="Loading numbers…" /> : null}
       <ErrorMessage error={page.error} onRetry={page.reload} />

@@ -10,6 +10,7 @@ import { Pager, useCursorPager } from '../components/pager';
 import { TenantPicker } from '../components/tenant-picker';
 import { formatDateTime } from '../lib/format';
 import { useResource } from '../lib/use-resource';
+import { ChoiceFilter } from '../components/choice-filter';
 
 const FILTER_KEYS = ['tenantId', 'action', 'targetType', 'targetId', 'actorId', 'from', 'to'] as const;
 type Filters = Partial<Record<(typeof FILTER_KEYS)[number], string>>;
@@ -150,21 +151,13 @@ export default function AuditPage() {
             />
           </div>
         ) : null}
-        <div className="field inline">
-          <label htmlFor="audit-action">Action</label>
-          <select
-            id="audit-action"
-            value={draft.action ?? ''}
-            onChange={(e) => setDraft((d) => ({ ...d, action: e.target.value }))}
-          >
-            <option value="">Any</option>
-            {ACTIONS.map((a) => (
-              <option key={a} value={a}>
-                {a}
-              </option>
-            ))}
-          </select>
-        </div>
+        <ChoiceFilter
+          id="audit-action"
+          label="Action"
+          choices={ACTIONS}
+          value={draft.action ?? ''}
+          onChange={(action) => setDraft((d) => ({ ...d, action }))}
+        />
         {input('targetType', 'Target type', { placeholder: 'number' })}
         {input('targetId', 'Target id')}
         {input('actorId', 'Actor id')}

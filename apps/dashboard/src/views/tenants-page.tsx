@@ -9,6 +9,7 @@ import { Pager, useCursorPager } from '../components/pager';
 import { StateBadge } from '../components/state-badge';
 import { formatDateTime } from '../lib/format';
 import { useResource } from '../lib/use-resource';
+import { ChoiceFilter } from '../components/choice-filter';
 
 const PAGE_SIZE = 25;
 
@@ -35,24 +36,16 @@ export default function TenantsPage() {
         }
       />
       <div className="toolbar">
-        <div className="field inline">
-          <label htmlFor="tenant-state">State</label>
-          <select
-            id="tenant-state"
-            value={state}
-            onChange={(e) => {
-              setState(e.target.value as TenantState | '');
-              pager.reset();
-            }}
-          >
-            <option value="">Any</option>
-            {TENANT_STATES.map((s) => (
-              <option key={s} value={s}>
-                {s}
-              </option>
-            ))}
-          </select>
-        </div>
+        <ChoiceFilter
+          id="tenant-state"
+          label="State"
+          choices={TENANT_STATES}
+          value={state}
+          onChange={(value) => {
+            setState(value);
+            pager.reset();
+          }}
+        />
       </div>
       {page.loading && !page.data ? <Loading label="Loading clients…" /> : null}
       <ErrorMessage error={page.error} onRetry={page.reload} />
