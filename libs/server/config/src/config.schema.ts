@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { parseKeyRing } from '@bsp/crypto';
 
 const port = z.coerce.number().int().min(0).max(65535);
 const positiveInt = z.coerce.number().int().positive();
@@ -12,6 +13,36 @@ const redisUrl = z
   .string()
   .url()
   .refine((v) => /^rediss?:\/\//.test(v), 'must be a redis:// or rediss:// URL');
+
+const CIDR = /^(\d{1,3}\.){3}\d{1,3}\/\d{1,2}$|^[0-9a-f:]+\/\d{1,3}$/i;
+const cidrList = z
+  .string()
+  .transform((v) =>
+    v
+      .split(',')
+      .map((c) => c.trim())
+      .filter((c) => c !== ''),
+  )
+  .refine((list) => list.every((c) => CIDR.test(c)), 'must be comma-separated CIDRs like 10.0.0.0/8');
+
+const LABEL_KEY = /^([a-z0-9]([-a-z0-9.]*[a-z0-9])?\/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/;
+const LABEL_VALUE = /^([A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?)?$/;
+const labelMap = z
+  .string()
+  .transform((v, ctx) => {
+    const labels: Record<string, string> = {};
+    for (const pair of v.split(',').map((p) => p.trim()).filter((p) => p !== '')) {
+      const eq = pair.indexOf('=');
+      const key = pair.slice(0, eq);
+      const value = pair.slice(eq + 1);
+      if (eq < 1 || !LABEL_KEY.test(key) || !LABEL_VALUE.test(value)) {
+        ctx.addIssue({ code: 'custom', message: 'must be comma-separated key=value Kubernetes labels' });
+        return z.NEVER;
+      }
+      labels[key] = value;
+    }
+    return labels;
+  });
 
 /**
  * Every environment variable the control plane reads. Variables listed in
@@ -74,6 +105,57 @@ export const configSchema = z.object({
   BSP_ADMIN_PASSWORD: z.string().min(12, 'must be at least 12 characters').optional(),
 
   WORKER_HTTP_PORT: port.default(3001),
+
+  /**
+   * Master keys for the numbers' credentials at rest: `k2:<base64 32 bytes>,k1:<…>`, first current.
+   * Required by the worker (it seals and opens the credentials); the API never reads them.
+   */
+  SECRETS_ENCRYPTION_KEYS: z
+    .string()
+    .optional()
+    .superRefine((spec, ctx) => {
+      if (spec === undefined) return;
+      try {
+        parseKeyRing(spec);
+      } catch (error) {
+        ctx.addIssue({ code: 'custom', message: (error as Error).message });
+      }
+    }),
+
+  /** Admin connection to the PostgreSQL server that holds the numbers' own databases (default: DATABASE_URL's server). */
+  TENANT_DATABASE_ADMIN_URL: postgresUrl.optional(),
+  /** How pods reach that server (WA_DB_HOSTNAME / WA_DB_PORT); default: the admin URL's host and port. */
+  TENANT_DATABASE_HOST: z.string().min(1).optional(),
+  TENANT_DATABASE_PORT: port.optional(),
+  /** Addresses of that server for the pod sets' egress NetworkPolicy (comma-separated CIDRs). */
+  TENANT_DATABASE_CIDRS: cidrList.prefault('127.0.0.1/32'),
+  /** What deprovisioning does with a number's database: keep it (login disabled) or drop it. */
+  TENANT_DATABASE_ON_DELETE: z.enum(['retain', 'drop']).default('retain'),
+
+  /** A JSON file overriding the default runtime profile (images, resources, storage, replicas). */
+  RUNTIME_PROFILE_FILE: z.string().min(1).optional(),
+  WEBAPP_IMAGE: z.string().min(1).optional(),
+  COREAPP_IMAGE: z.string().min(1).optional(),
+  FENCING_AGENT_IMAGE: z.string().min(1).optional(),
+  /** WA_WEB_SERVERNAME is `<number id hex>.<WEB_DOMAIN>`. */
+  WEB_DOMAIN: z
+    .string()
+    .regex(/^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+$/, 'must be a DNS domain')
+    .default('wa.bsp.local'),
+  /** Labels of the control plane's namespace and the ingress namespace, allowed to reach the WebApp (k=v,k=v). */
+  CONTROL_PLANE_NAMESPACE_LABELS: labelMap.prefault('kubernetes.io/metadata.name=bsp-control-plane'),
+  INGRESS_NAMESPACE_LABELS: labelMap.prefault('kubernetes.io/metadata.name=ingress-nginx'),
+  /** Sources of API-server proxy traffic to the WebApp (health checks through services/proxy). */
+  KUBE_API_SERVER_CIDRS: cidrList.prefault(''),
+  CLUSTER_DOMAIN: z.string().min(1).default('cluster.local'),
+  HTTPS_EGRESS_EXCEPT_CIDRS: cidrList.prefault('10.0.0.0/8,172.16.0.0/12,192.168.0.0/16'),
+
+  /** Reconcile jobs a worker runs at once. */
+  RECONCILE_CONCURRENCY: positiveInt.default(16),
+  /** Every number is reconciled against its clusters this often, repairing drift. */
+  RESYNC_INTERVAL_SECONDS: positiveInt.default(300),
+  /** Kubernetes API request timeout. */
+  KUBE_REQUEST_TIMEOUT_MS: positiveInt.default(10_000),
 });
 
 export type RawConfig = z.infer<typeof configSchema>;
@@ -84,4 +166,6 @@ export const SENSITIVE_KEYS = [
   'JWT_SECRET',
   'API_KEY_PEPPER',
   'BSP_ADMIN_PASSWORD',
+  'SECRETS_ENCRYPTION_KEYS',
+  'TENANT_DATABASE_ADMIN_URL',
 ] as const satisfies readonly (keyof RawConfig)[];

@@ -1,24 +1,36 @@
 import type { DefaultJobOptions } from 'bullmq';
 
-/** Every queue the control plane uses. Later issues add provisioning, health, failover, deprovisioning. */
+/** Every queue the control plane uses. Later issues add health and failover. */
 export const QueueName = {
   Maintenance: 'maintenance',
+  /** Reconciles of numbers towards their desired state: provisioning, rollouts, drift repair, deprovisioning. */
+  Provisioning: 'provisioning',
 } as const;
 export type QueueName = (typeof QueueName)[keyof typeof QueueName];
 
 export const JobName = {
   PruneSessions: 'prune-sessions',
+  Reconcile: 'reconcile',
+  /** Periodic: asks for a reconcile of every number that is not deleted. */
+  Resync: 'resync',
 } as const;
 export type JobName = (typeof JobName)[keyof typeof JobName];
 
 /** The payload of each job, by name: producers and processors share this one map. */
 export interface JobPayloads {
   [JobName.PruneSessions]: { olderThanSeconds: number };
+  [JobName.Reconcile]: { numberId: string; reason: ReconcileReason };
+  [JobName.Resync]: Record<string, never>;
 }
+
+/** Why a reconcile was asked for: kept on the job for operators, never changes what it does. */
+export type ReconcileReason = 'desired-change' | 'resync' | 'cluster-event' | 'manual' | 'requeue';
 
 /** Which queue each job runs on. */
 export const QUEUE_OF: { readonly [J in JobName]: QueueName } = {
   [JobName.PruneSessions]: QueueName.Maintenance,
+  [JobName.Reconcile]: QueueName.Provisioning,
+  [JobName.Resync]: QueueName.Maintenance,
 };
 
 /** Retries with exponential backoff; bounded retention so Redis never grows without limit. */
