@@ -12,6 +12,7 @@ import { SessionsModule, UsersModule, UsersService } from '@bsp/domain-users';
 import { ProblemFilter } from '@bsp/errors';
 import { HealthModule } from '@bsp/health';
 import { HttpMetricsMiddleware, ObservabilityModule, type ObservabilityOptions } from '@bsp/observability';
+import { QueueAdminModule, QueueModule } from '@bsp/queue';
 import { RedisModule } from '@bsp/redis';
 import { AdminSeedService } from './admin-seed.service';
 import { ApiKeysController } from './api-keys/api-keys.controller';
@@ -21,6 +22,8 @@ import { ClustersController } from './clusters/clusters.controller';
 import { DashboardModule } from './dashboard';
 import { JsonBodyMiddleware } from './json-body.middleware';
 import { NumbersController } from './numbers/numbers.controller';
+import { QueueOperationsService } from './queues/queue-operations.service';
+import { QueuesController } from './queues/queues.controller';
 import { TenantsController } from './tenants/tenants.controller';
 import { UsersController } from './users/users.controller';
 
@@ -34,6 +37,8 @@ export class ApiModule implements NestModule {
         ObservabilityModule.forRoot({ service: 'api', logStream: options.logStream }),
         DbModule,
         RedisModule,
+        QueueModule.forRoot(),
+        QueueAdminModule,
         HealthModule,
         AuditModule,
         UsersModule,
@@ -58,10 +63,11 @@ export class ApiModule implements NestModule {
         TenantsController,
         NumbersController,
         ClustersController,
+        QueuesController,
         ApiKeysController,
         AuditController,
       ],
-      providers: [AdminSeedService, { provide: APP_FILTER, useClass: ProblemFilter }],
+      providers: [AdminSeedService, QueueOperationsService, { provide: APP_FILTER, useClass: ProblemFilter }],
     };
   }
 

@@ -6,10 +6,16 @@ import { SessionsModule } from '@bsp/domain-users';
 import { ProblemFilter } from '@bsp/errors';
 import { HealthModule } from '@bsp/health';
 import { ObservabilityModule, type ObservabilityOptions } from '@bsp/observability';
-import { QueueModule, QueueName } from '@bsp/queue';
+import { ProvisioningModule } from '@bsp/domain-provisioning';
+import { QueueModule, QueueName, ReconcileRequestsModule } from '@bsp/queue';
 import { RedisModule } from '@bsp/redis';
 import { MaintenanceScheduleService } from './maintenance-schedule.service';
 import { MaintenanceProcessor } from './maintenance.processor';
+import { ClusterEventsService } from './provisioning/cluster-events.service';
+import { ProvisioningInfraModule } from './provisioning/provisioning-infra.module';
+import { ReconcileMetrics } from './provisioning/reconcile.metrics';
+import { ReconcileProcessor } from './provisioning/reconcile.processor';
+import { ResyncService } from './provisioning/resync.service';
 
 @Module({})
 export class WorkerModule {
@@ -25,10 +31,17 @@ export class WorkerModule {
         QueueModule.forRoot(),
         QueueModule.queues(QueueName.Maintenance),
         SessionsModule,
+        ReconcileRequestsModule,
+        ProvisioningInfraModule,
+        ProvisioningModule,
       ],
       providers: [
         MaintenanceProcessor,
         MaintenanceScheduleService,
+        ReconcileProcessor,
+        ReconcileMetrics,
+        ClusterEventsService,
+        ResyncService,
         { provide: APP_FILTER, useClass: ProblemFilter },
       ],
     };

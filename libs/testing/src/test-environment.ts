@@ -20,6 +20,7 @@ export function applyTestEnvironment(
     JWT_SECRET: randomBytes(32).toString('hex'),
     API_KEY_PEPPER: randomBytes(32).toString('hex'),
     PASSWORD_SCRYPT_COST: '4096',
+    SECRETS_ENCRYPTION_KEYS: `test:${randomBytes(32).toString('base64')}`,
     ...overrides,
   });
 }

@@ -1,7 +1,7 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
-import { Access, ALL_ROLES, type Caller, CurrentCaller, WRITERS } from '@bsp/auth';
-import type { NumberResponse, Page } from '@bsp/contracts';
+import { Access, ALL_ROLES, type Caller, CurrentCaller, STAFF, WRITERS } from '@bsp/auth';
+import type { NumberDetailResponse, NumberResponse, Page } from '@bsp/contracts';
 import { NumbersService } from '@bsp/domain-numbers';
 import { uuidParam } from '../common/uuid-param.pipe';
 import { CreateNumberDto, ListNumbersQueryDto } from './numbers.dto';
@@ -36,11 +36,47 @@ export class NumbersController {
 
   @Get('numbers/:numberId')
   @Access({ roles: ALL_ROLES, scope: 'numbers:read' })
+  @ApiOperation({
+    summary: 'A number with desired and observed state, placements, pod readiness and the last reconcile',
+  })
   get(
     @CurrentCaller() caller: Caller,
     @Param('numberId', uuidParam('numberId')) id: string,
-  ): Promise<NumberResponse> {
+  ): Promise<NumberDetailResponse> {
     return this.numbers.get(caller, id);
+  }
+
+  @Post('numbers/:numberId/suspend')
+  @HttpCode(202)
+  @Access({ roles: WRITERS, scope: 'numbers:write' })
+  @ApiOperation({ summary: 'Suspend a number: its pods stop, its placements and data stay (asynchronous)' })
+  suspend(
+    @CurrentCaller() caller: Caller,
+    @Param('numberId', uuidParam('numberId')) id: string,
+  ): Promise<NumberResponse> {
+    return this.numbers.setDesiredState(caller, id, 'suspended');
+  }
+
+  @Post('numbers/:numberId/resume')
+  @HttpCode(202)
+  @Access({ roles: WRITERS, scope: 'numbers:write' })
+  @ApiOperation({ summary: 'Resume a suspended number (asynchronous)' })
+  resume(
+    @CurrentCaller() caller: Caller,
+    @Param('numberId', uuidParam('numberId')) id: string,
+  ): Promise<NumberResponse> {
+    return this.numbers.setDesiredState(caller, id, 'active');
+  }
+
+  @Post('numbers/:numberId/reconcile')
+  @HttpCode(202)
+  @Access({ roles: STAFF })
+  @ApiOperation({ summary: 'Staff: reconcile the number with its clusters now (asynchronous)' })
+  reconcile(
+    @CurrentCaller() caller: Caller,
+    @Param('numberId', uuidParam('numberId')) id: string,
+  ): Promise<NumberResponse> {
+    return this.numbers.requestManualReconcile(caller, id);
   }
 
   @Delete('numbers/:numberId')

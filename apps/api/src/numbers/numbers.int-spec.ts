@@ -178,10 +178,10 @@ describe('phone numbers', () => {
       expect(seen).toEqual(numbers.map((n) => n.id));
     });
 
-    it('gets one number', async () => {
+    it('gets one number with its (not yet made) placements, transitions and last reconcile', async () => {
       const res = await api.request('GET', `/v1/numbers/${numbers[0].id}`, { token: admin });
       expectStatus(res, 200);
-      expect(res.body).toEqual(numbers[0]);
+      expect(res.body).toEqual({ ...numbers[0], placements: [], transitions: [], lastReconcile: null });
     });
 
     it('deletes asynchronously (202, deprovisioning) and idempotently', async () => {

@@ -46,6 +46,23 @@ export class NumbersRepository {
     });
   }
 
+  /** The number's placements that are not released, with their clusters. */
+  livePlacements(numberId: string, tenantId: string) {
+    return this.prisma.placement.findMany({
+      where: { numberId, number: { tenantId }, state: { not: 'released' } },
+      include: { cluster: { select: { id: true, name: true, region: true, zone: true } } },
+      orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
+    });
+  }
+
+  latestTransitions(numberId: string, tenantId: string, take: number) {
+    return this.prisma.numberStateTransition.findMany({
+      where: { numberId, tenantId },
+      orderBy: { id: 'desc' },
+      take,
+    });
+  }
+
   countInTenant(tenantId: string, ids: readonly string[]): Promise<number> {
     return this.prisma.phoneNumber.count({ where: { tenantId, id: { in: [...ids] } } });
   }

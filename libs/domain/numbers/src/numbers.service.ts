@@ -1,8 +1,18 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { type Caller, canAccessNumber, confinedTenantId } from '@bsp/auth';
-import type { CreateNumberRequest, NumberResponse, NumberState, Page } from '@bsp/contracts';
+import type {
+  CreateNumberRequest,
+  DesiredState,
+  NumberDetailResponse,
+  NumberResponse,
+  NumberState,
+  ObservedPodSetResponse,
+  Page,
+} from '@bsp/contracts';
 import { decodeCursor, isUniqueViolation, pageOf, type PhoneNumber, PrismaService } from '@bsp/db';
 import { AuditService } from '@bsp/domain-audit';
+import { ReconcileStatusStore } from '@bsp/domain-provisioning';
+import { ReconcileRequests, type ReconcileReason } from '@bsp/queue';
 import { TenantsService } from '@bsp/domain-tenants';
 import { DomainError, NotFoundError } from '@bsp/errors';
 import { countryOf, parseE164 } from './e164';
@@ -26,13 +36,19 @@ export function toNumberResponse(n: PhoneNumber): NumberResponse {
   };
 }
 
+const TRANSITIONS_SHOWN = 20;
+
 @Injectable()
 export class NumbersService {
+  private readonly logger = new Logger(NumbersService.name);
+
   constructor(
     private readonly prisma: PrismaService,
     private readonly numbers: NumbersRepository,
     private readonly tenants: TenantsService,
     private readonly audit: AuditService,
+    private readonly reconciles: ReconcileRequests,
+    private readonly reconcileStatus: ReconcileStatusStore,
   ) {}
 
   async create(caller: Caller, tenantId: string, request: CreateNumberRequest): Promise<NumberResponse> {
@@ -60,6 +76,7 @@ export class NumbersService {
         });
         return number;
       });
+      await this.requestReconcile(created.id, 'desired-change');
       return toNumberResponse(created);
     } catch (error) {
       // The unique index decides races: whichever insert commits first wins, the rest get 409.
@@ -87,8 +104,94 @@ export class NumbersService {
     return pageOf(rows, query.limit, toNumberResponse);
   }
 
-  async get(caller: Caller, id: string): Promise<NumberResponse> {
-    return toNumberResponse(await this.getAccessible(caller, id));
+  async get(caller: Caller, id: string): Promise<NumberDetailResponse> {
+    const number = await this.getAccessible(caller, id);
+    const [placements, transitions, lastReconcile] = await Promise.all([
+      this.numbers.livePlacements(number.id, number.tenantId),
+      this.numbers.latestTransitions(number.id, number.tenantId, TRANSITIONS_SHOWN),
+      this.reconcileStatus.last(number.id),
+    ]);
+    return {
+      ...toNumberResponse(number),
+      placements: placements.map((p) => ({
+        id: p.id,
+        role: p.role,
+        state: p.state,
+        active: p.activeNumberId === number.id,
+        epoch: Number(p.epoch),
+        cluster: p.cluster,
+        namespace: p.namespace,
+        stateReason: p.stateReason,
+        observed: p.observed as ObservedPodSetResponse | null,
+        observedAt: p.observedAt?.toISOString() ?? null,
+        createdAt: p.createdAt.toISOString(),
+      })),
+      lastReconcile,
+      transitions: transitions.map((t) => ({
+        fromState: t.fromState,
+        toState: t.toState,
+        reason: t.reason,
+        at: t.occurredAt.toISOString(),
+      })),
+    };
+  }
+
+  /** Suspend (CoreApp and WebApp scaled to zero, placements kept) or resume a number. */
+  async setDesiredState(
+    caller: Caller,
+    id: string,
+    desired: Exclude<DesiredState, 'deleted'>,
+  ): Promise<NumberResponse> {
+    const before = await this.getAccessible(caller, id);
+    if (before.desiredState === 'deleted' || before.state === 'deleted') {
+      throw new DomainError('invalid_state', 'The number is being deprovisioned');
+    }
+    if (before.desiredState === desired) return toNumberResponse(before);
+    const after = await this.prisma.$transaction(async (tx) => {
+      const updated = await this.numbers.update(tx, id, { desiredState: desired });
+      await this.audit.record(tx, caller, {
+        action: desired === 'suspended' ? 'number.suspend' : 'number.resume',
+        targetType: 'number',
+        targetId: id,
+        tenantId: before.tenantId,
+        before: toNumberResponse(before),
+        after: toNumberResponse(updated),
+      });
+      return updated;
+    });
+    await this.requestReconcile(id, 'desired-change');
+    return toNumberResponse(after);
+  }
+
+  /** Staff: reconcile now (the same job a change or the resync would run), audited. */
+  async requestManualReconcile(caller: Caller, id: string): Promise<NumberResponse> {
+    const number = await this.getAccessible(caller, id);
+    if (number.state === 'deleted') throw new DomainError('invalid_state', 'The number is deleted');
+    await this.prisma.$transaction((tx) =>
+      this.audit.record(tx, caller, {
+        action: 'number.reconcile',
+        targetType: 'number',
+        targetId: id,
+        tenantId: number.tenantId,
+      }),
+    );
+    await this.reconciles.request(id, 'manual');
+    return toNumberResponse(number);
+  }
+
+  /**
+   * After the change has committed. Should Redis be unreachable, the change stands (it is the
+   * truth) and the periodic resync picks the number up.
+   */
+  private async requestReconcile(numberId: string, reason: ReconcileReason): Promise<void> {
+    try {
+      await this.reconciles.request(numberId, reason);
+    } catch (error) {
+      this.logger.warn(
+        { numberId, error: (error as Error).message },
+        'reconcile not queued; the resync will run it',
+      );
+    }
   }
 
   async getAccessible(caller: Caller, id: string): Promise<PhoneNumber> {
@@ -117,6 +220,7 @@ export class NumbersService {
       });
       return updated;
     });
+    await this.requestReconcile(id, 'desired-change');
     return toNumberResponse(after);
   }
 

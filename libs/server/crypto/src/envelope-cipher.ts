@@ -43,6 +43,11 @@ interface Parsed {
 export class EnvelopeCipher {
   constructor(private readonly keys: KeyRing) {}
 
+  /** The key new envelopes are sealed under (recorded beside them so rotation finds old ones). */
+  get currentKeyId(): string {
+    return this.keys.current.id;
+  }
+
   encrypt(plaintext: string, context: SecretContext): string {
     const dataKey = randomBytes(KEY_BYTES);
     try {

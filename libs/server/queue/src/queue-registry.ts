@@ -19,7 +19,12 @@ export type JobName = (typeof JobName)[keyof typeof JobName];
 /** The payload of each job, by name: producers and processors share this one map. */
 export interface JobPayloads {
   [JobName.PruneSessions]: { olderThanSeconds: number };
-  [JobName.Reconcile]: { numberId: string; reason: ReconcileReason };
+  [JobName.Reconcile]: {
+    numberId: string;
+    reason: ReconcileReason;
+    /** How many times this job has waited for the cluster in a row (its requeue backs off). */
+    waits?: number;
+  };
   [JobName.Resync]: Record<string, never>;
 }
 

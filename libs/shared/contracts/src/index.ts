@@ -6,3 +6,4 @@ export * from './numbers';
 export * from './pagination';
 export * from './tenants';
 export * from './users';
+export * from './queues';

@@ -40,3 +40,84 @@ export interface NumberResponse {
   createdAt: string;
   updatedAt: string;
 }
+
+export const PLACEMENT_ROLES = ['primary', 'standby'] as const;
+export type PlacementRole = (typeof PLACEMENT_ROLES)[number];
+
+export const PLACEMENT_STATES = [
+  'pending',
+  'provisioning',
+  'ready',
+  'fencing',
+  'fenced',
+  'releasing',
+  'released',
+  'failed',
+] as const;
+export type PlacementState = (typeof PLACEMENT_STATES)[number];
+
+/** A pod-set object of a placement and whether the cluster has it. */
+export interface ObservedObjectResponse {
+  kind: string;
+  name: string;
+  present: boolean;
+}
+
+export interface ObservedPodResponse {
+  name: string;
+  /** webapp | coreapp */
+  component: string;
+  phase: string;
+  ready: boolean;
+  restarts: number;
+  node: string | null;
+}
+
+/** A placement's pod set as last observed in its cluster. */
+export interface ObservedPodSetResponse {
+  namespace: 'active' | 'terminating' | 'missing';
+  objects: ObservedObjectResponse[];
+  webapp: { desired: number; ready: number; available: number };
+  coreapp: { desired: number; ready: number; epoch: string | null };
+  pods: ObservedPodResponse[];
+  ready: boolean;
+}
+
+export interface PlacementResponse {
+  id: string;
+  role: PlacementRole;
+  state: PlacementState;
+  /** Whether this placement holds the number's single active instance. */
+  active: boolean;
+  epoch: number;
+  cluster: { id: string; name: string; region: string; zone: string };
+  namespace: string;
+  stateReason: string | null;
+  observed: ObservedPodSetResponse | null;
+  observedAt: string | null;
+  createdAt: string;
+}
+
+export interface ReconcileStatusResponse {
+  at: string;
+  outcome: 'converged' | 'waiting' | 'failed' | 'superseded' | 'gone' | 'error';
+  applied: number;
+  durationMs: number;
+  jobId: string | null;
+  detail: string | null;
+}
+
+export interface NumberTransitionResponse {
+  fromState: NumberState | null;
+  toState: NumberState;
+  reason: string | null;
+  at: string;
+}
+
+/** One number with where and how it runs. */
+export interface NumberDetailResponse extends NumberResponse {
+  placements: PlacementResponse[];
+  lastReconcile: ReconcileStatusResponse | null;
+  /** The latest lifecycle transitions, newest first. */
+  transitions: NumberTransitionResponse[];
+}

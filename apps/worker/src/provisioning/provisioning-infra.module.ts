@@ -1,0 +1,31 @@
+import { Global, Logger, Module } from '@nestjs/common';
+import { AppConfig } from '@bsp/config';
+import { KUBE_GATEWAY, TENANT_DATABASES } from '@bsp/domain-provisioning';
+import { createKubeGateway } from '@bsp/kube';
+import { createTenantDatabaseProvisioner } from '@bsp/tenant-db';
+
+/** The clients behind the reconciler's ports: Kubernetes over client-node, the tenant PostgreSQL server. */
+@Global()
+@Module({
+  providers: [
+    {
+      provide: KUBE_GATEWAY,
+      inject: [AppConfig],
+      useFactory: (config: AppConfig) =>
+        createKubeGateway({
+          requestTimeoutMs: config.get('KUBE_REQUEST_TIMEOUT_MS'),
+          logger: new Logger('KubeGateway'),
+        }),
+    },
+    {
+      provide: TENANT_DATABASES,
+      inject: [AppConfig],
+      useFactory: (config: AppConfig) =>
+        createTenantDatabaseProvisioner({
+          adminUrl: config.get('TENANT_DATABASE_ADMIN_URL') ?? config.get('DATABASE_URL'),
+        }),
+    },
+  ],
+  exports: [KUBE_GATEWAY, TENANT_DATABASES],
+})
+export class ProvisioningInfraModule {}

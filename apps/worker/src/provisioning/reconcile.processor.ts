@@ -1,0 +1,116 @@
+import { OnWorkerEvent, Processor, WorkerHost } from '@nestjs/bullmq';
+import { Logger, type OnApplicationBootstrap } from '@nestjs/common';
+import { DelayedError, type Job, UnrecoverableError } from 'bullmq';
+import { AppConfig } from '@bsp/config';
+import {
+  PermanentReconcileError,
+  type ReconcileOutcome,
+  Reconciler,
+  ReconcileStatusStore,
+} from '@bsp/domain-provisioning';
+import { ClusterCredentialsError, KubeApiError } from '@bsp/kube';
+import { JobName, type JobPayloads, QueueName, ReconcileRequests } from '@bsp/queue';
+import { ReconcileMetrics } from './reconcile.metrics';
+
+type ReconcileJob = Job<JobPayloads[typeof JobName.Reconcile], ReconcileOutcome, typeof JobName.Reconcile>;
+
+/** Waiting for pods backs off from the reconciler's hint up to this. */
+const MAX_REQUEUE_MS = 30_000;
+
+/**
+ * Thin: runs one reconcile per job and maps its outcome to BullMQ. Waiting (pods starting, a
+ * namespace going away) moves the same job back to delayed, so the number keeps one job id and a
+ * cluster event can promote it; what retrying cannot fix fails the job without retries and marks
+ * the number failed; anything else throws and is retried with backoff.
+ */
+@Processor(QueueName.Provisioning)
+export class ReconcileProcessor extends WorkerHost implements OnApplicationBootstrap {
+  private readonly logger = new Logger(ReconcileProcessor.name);
+
+  constructor(
+    private readonly reconciler: Reconciler,
+    private readonly requests: ReconcileRequests,
+    private readonly status: ReconcileStatusStore,
+    private readonly metrics: ReconcileMetrics,
+    private readonly config: AppConfig,
+  ) {
+    super();
+  }
+
+  onApplicationBootstrap(): void {
+    this.worker.concurrency = this.config.get('RECONCILE_CONCURRENCY');
+  }
+
+  async process(job: ReconcileJob, token?: string): Promise<ReconcileOutcome> {
+    const { numberId } = job.data;
+    const started = performance.now();
+    let outcome: ReconcileOutcome;
+    try {
+      outcome = await this.reconciler.reconcile(numberId);
+    } catch (error) {
+      const durationMs = performance.now() - started;
+      const permanent = permanentReason(error);
+      this.metrics.observe('error', durationMs);
+      await this.status.record(numberId, {
+        at: new Date().toISOString(),
+        outcome: permanent ? 'failed' : 'error',
+        applied: 0,
+        durationMs: Math.round(durationMs),
+        jobId: job.id ?? null,
+        detail: permanent ?? errorText(error),
+      });
+      if (permanent) {
+        await this.reconciler.markFailed(numberId, permanent);
+        throw new UnrecoverableError(permanent);
+      }
+      throw error;
+    }
+    const durationMs = performance.now() - started;
+    this.metrics.observe(outcome.kind, durationMs);
+    await this.status.record(numberId, {
+      at: new Date().toISOString(),
+      outcome: outcome.kind,
+      applied: 'applied' in outcome ? outcome.applied : 0,
+      durationMs: Math.round(durationMs),
+      jobId: job.id ?? null,
+      detail: 'reason' in outcome ? outcome.reason : null,
+    });
+    const again = await this.requests.takeDirty(numberId);
+    if (outcome.kind === 'waiting' || again) {
+      const waits = (job.data.waits ?? 0) + 1;
+      const delay = again
+        ? 0
+        : Math.min(
+            MAX_REQUEUE_MS,
+            outcome.kind === 'waiting' ? outcome.requeueAfterMs * 2 ** Math.min(waits - 1, 4) : 0,
+          );
+      await job.updateData({ ...job.data, waits: again ? 0 : waits });
+      await job.moveToDelayed(Date.now() + delay, token);
+      throw new DelayedError();
+    }
+    return outcome;
+  }
+
+  @OnWorkerEvent('failed')
+  onFailed(job: ReconcileJob | undefined, error: Error): void {
+    if (!job) return;
+    this.logger.warn(
+      { jobId: job.id, numberId: job.data.numberId, attempt: job.attemptsMade, error: error.message },
+      'reconcile failed',
+    );
+  }
+}
+
+function permanentReason(error: unknown): string | undefined {
+  if (error instanceof PermanentReconcileError || error instanceof ClusterCredentialsError)
+    return error.message;
+  if (error instanceof KubeApiError && !error.retryable && error.status !== 0) {
+    return `cluster ${error.cluster} refused the pod set (${error.status} ${error.reason ?? ''}): ${error.message}`;
+  }
+  if (error instanceof Error && error.name === 'InvalidPodSetInputError') return error.message;
+  return undefined;
+}
+
+function errorText(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
