@@ -35,11 +35,12 @@ describe('worker: maintenance queue', () => {
     await db.drop();
   });
 
-  it('declares the prune-sessions job scheduler once, however often it starts', async () => {
+  it('declares the prune-sessions and resync job schedulers once, however often it starts', async () => {
     const queue = app.get<Queue>(getQueueToken(QueueName.Maintenance));
     const schedulers = await queue.getJobSchedulers();
-    expect(schedulers.map((s) => s.key)).toEqual([JobName.PruneSessions]);
-    expect(schedulers[0]!.every).toBe(3_600_000);
+    expect(schedulers.map((s) => s.key).sort()).toEqual([JobName.PruneSessions, JobName.Resync].sort());
+    expect(schedulers.find((s) => s.key === JobName.PruneSessions)!.every).toBe(3_600_000);
+    expect(schedulers.find((s) => s.key === JobName.Resync)!.every).toBe(300_000);
   });
 
   it('prunes refresh tokens that are long expired or revoked and keeps live ones', async () => {

@@ -27,3 +27,9 @@ export {
   withDb,
   type TestUser,
 } from './api-fixtures';
+export {
+  startProvisioningStack,
+  STACK_CLUSTERS,
+  type ProvisioningStack,
+  type WorkerHandle,
+} from './provisioning-stack';

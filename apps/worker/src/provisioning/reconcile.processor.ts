@@ -23,7 +23,7 @@ const MAX_REQUEUE_MS = 30_000;
  * cluster event can promote it; what retrying cannot fix fails the job without retries and marks
  * the number failed; anything else throws and is retried with backoff.
  */
-@Processor(QueueName.Provisioning)
+@Processor(QueueName.Provisioning, { autorun: false })
 export class ReconcileProcessor extends WorkerHost implements OnApplicationBootstrap {
   private readonly logger = new Logger(ReconcileProcessor.name);
 
@@ -37,8 +37,17 @@ export class ReconcileProcessor extends WorkerHost implements OnApplicationBoots
     super();
   }
 
+  /**
+   * Started here rather than by the decorator, so its settings can come from configuration. The lock
+   * is how long a job a dead worker held stays claimed before another worker takes it over.
+   */
   onApplicationBootstrap(): void {
+    const lockMs = this.config.get('RECONCILE_LOCK_MS');
+    Object.assign(this.worker.opts, { lockDuration: lockMs, stalledInterval: lockMs });
     this.worker.concurrency = this.config.get('RECONCILE_CONCURRENCY');
+    this.worker
+      .run()
+      .catch((error: Error) => this.logger.error({ error: error.message }, 'reconcile worker stopped'));
   }
 
   async process(job: ReconcileJob, token?: string): Promise<ReconcileOutcome> {

@@ -27,22 +27,23 @@ const cidrList = z
 
 const LABEL_KEY = /^([a-z0-9]([-a-z0-9.]*[a-z0-9])?\/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/;
 const LABEL_VALUE = /^([A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?)?$/;
-const labelMap = z
-  .string()
-  .transform((v, ctx) => {
-    const labels: Record<string, string> = {};
-    for (const pair of v.split(',').map((p) => p.trim()).filter((p) => p !== '')) {
-      const eq = pair.indexOf('=');
-      const key = pair.slice(0, eq);
-      const value = pair.slice(eq + 1);
-      if (eq < 1 || !LABEL_KEY.test(key) || !LABEL_VALUE.test(value)) {
-        ctx.addIssue({ code: 'custom', message: 'must be comma-separated key=value Kubernetes labels' });
-        return z.NEVER;
-      }
-      labels[key] = value;
+const labelMap = z.string().transform((v, ctx) => {
+  const labels: Record<string, string> = {};
+  for (const pair of v
+    .split(',')
+    .map((p) => p.trim())
+    .filter((p) => p !== '')) {
+    const eq = pair.indexOf('=');
+    const key = pair.slice(0, eq);
+    const value = pair.slice(eq + 1);
+    if (eq < 1 || !LABEL_KEY.test(key) || !LABEL_VALUE.test(value)) {
+      ctx.addIssue({ code: 'custom', message: 'must be comma-separated key=value Kubernetes labels' });
+      return z.NEVER;
     }
-    return labels;
-  });
+    labels[key] = value;
+  }
+  return labels;
+});
 
 /**
  * Every environment variable the control plane reads. Variables listed in
@@ -152,6 +153,8 @@ export const configSchema = z.object({
 
   /** Reconcile jobs a worker runs at once. */
   RECONCILE_CONCURRENCY: positiveInt.default(16),
+  /** How long a running reconcile stays claimed by a worker that stopped answering (crashed) before another takes it. */
+  RECONCILE_LOCK_MS: z.coerce.number().int().min(1000).max(600_000).default(30_000),
   /** Every number is reconciled against its clusters this often, repairing drift. */
   RESYNC_INTERVAL_SECONDS: positiveInt.default(300),
   /** Kubernetes API request timeout. */

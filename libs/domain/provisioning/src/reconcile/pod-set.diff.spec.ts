@@ -11,10 +11,9 @@ const byKind = (kind: string) => {
   return found;
 };
 /** What an API server hands back: the object plus defaults, status and server fields. */
-function asStored(m: KubernetesManifest): Record<string, unknown> & { metadata: Record<string, unknown> } {
-  const copy = JSON.parse(JSON.stringify(m)) as Record<string, unknown> & {
-    metadata: Record<string, unknown>;
-  };
+type Stored = { metadata: Record<string, unknown> } & Record<string, any>;
+function asStored(m: KubernetesManifest): Stored {
+  const copy = JSON.parse(JSON.stringify(m)) as Stored;
   copy.metadata = {
     ...copy.metadata,
     uid: 'u-1',
@@ -23,7 +22,7 @@ function asStored(m: KubernetesManifest): Record<string, unknown> & { metadata: 
   };
   copy.status = { observedGeneration: 1 };
   if (m.kind === 'Secret') {
-    const { stringData, ...rest } = copy as { stringData: Record<string, string> };
+    const { stringData, ...rest } = copy as unknown as { stringData: Record<string, string> };
     return {
       ...rest,
       metadata: copy.metadata,
@@ -59,7 +58,7 @@ describe('pod-set diff', () => {
     const terminating = asStored(sts);
     terminating.metadata.deletionTimestamp = '2026-11-22T00:00:01Z';
     expect(isUpToDate(sts, terminating as never)).toBe(false);
-    const scaled = asStored(sts) as { spec: { replicas: number } };
+    const scaled = asStored(sts) as unknown as { spec: { replicas: number } };
     scaled.spec.replicas = 3;
     expect(isUpToDate(sts, scaled as never)).toBe(false);
     const older = asStored(sts);
@@ -69,14 +68,14 @@ describe('pod-set diff', () => {
     };
     expect(isUpToDate(sts, older as never)).toBe(false);
     const secret = byKind('Secret');
-    const tampered = asStored(secret) as { data: Record<string, string> };
+    const tampered = asStored(secret) as unknown as { data: Record<string, string> };
     tampered.data['db-password'] = Buffer.from('guessed').toString('base64');
     expect(isUpToDate(secret, tampered as never)).toBe(false);
   });
 
   it('reads another spelling of the same quantity as equal, another amount as different', () => {
     const quota = byKind('ResourceQuota');
-    const stored = asStored(quota) as { spec: { hard: Record<string, string> } };
+    const stored = asStored(quota) as unknown as { spec: { hard: Record<string, string> } };
     const hard = quota.spec as { hard: Record<string, string> };
     expect(hard.hard['requests.memory']).toMatch(/Gi$|Mi$/);
     stored.spec.hard['requests.memory'] = `${toMi(hard.hard['requests.memory'] ?? '')}Mi`;
