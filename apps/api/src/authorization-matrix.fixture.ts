@@ -77,7 +77,7 @@ export interface World {
   number1: Record<TenantName, string>;
   /** A number of tenant A that the bound key is not bound to. */
   numberA2: string;
-  /** Numbers of A the bound key is bound to, one per DELETE cell, so each call has a fresh target. */
+  /** Numbers of A the bound key is bound to, one per cell that changes one, so each call has a fresh target. */
   boundPool: string[];
   /** Every number id the bound key is bound to. */
   boundNumberIds: string[];
@@ -177,7 +177,8 @@ export async function buildWorld(
   const number1 = { A: await number(tenantIds.A), B: await number(tenantIds.B) };
   const numberA2 = await number(tenantIds.A);
   const boundPool: string[] = [];
-  for (let i = 0; i < PRINCIPALS.length; i += 1) boundPool.push(await number(tenantIds.A));
+  // One per cell that changes a number of A: DELETE, suspend and resume.
+  for (let i = 0; i < PRINCIPALS.length * 3; i += 1) boundPool.push(await number(tenantIds.A));
   const boundNumberIds = [number1.A, ...boundPool];
 
   const issue = async (

@@ -137,6 +137,40 @@ async function freshNumber(world: World, tenantId: string): Promise<string> {
   ).id;
 }
 
+/** Suspend and resume: writers with numbers:write, on their own tenant's numbers (and a bound key's). */
+function numberActionRoute(action: 'suspend' | 'resume', after: Record<string, unknown>): RouteSpec {
+  return {
+    roles: WRITER_ROLES,
+    scope: 'numbers:write',
+    variants: [
+      {
+        targets: ['A', 'B', 'A unbound', 'missing'],
+        success: 202,
+        prepare: async (ctx) => {
+          const { world, target } = ctx;
+          const id =
+            target === 'missing'
+              ? MISSING_ID
+              : target === 'A'
+                ? world.boundPool.pop()!
+                : await freshNumber(world, ctx.tenantId);
+          return {
+            path: `/v1/numbers/${id}/${action}`,
+            onSuccess: (res) => expect(res.body).toMatchObject({ id, ...after }),
+            unchanged:
+              target === 'missing' || action === 'resume'
+                ? undefined
+                : async () => {
+                    const n = await adminOk(world, 'GET', `/v1/numbers/${id}`);
+                    expect(n.desiredState).toBe('active');
+                  },
+          };
+        },
+      },
+    ],
+  };
+}
+
 async function allNumbers(world: World, tenantId: string): Promise<any[]> {
   const items: any[] = [];
   let cursor: string | null = null;
@@ -599,6 +633,22 @@ const ROUTES: Record<string, RouteSpec> = {
     ],
   },
 
+  'POST /v1/numbers/{numberId}/suspend': numberActionRoute('suspend', { desiredState: 'suspended' }),
+  'POST /v1/numbers/{numberId}/resume': numberActionRoute('resume', { desiredState: 'active' }),
+  'POST /v1/numbers/{numberId}/reconcile': {
+    roles: STAFF_ROLES,
+    variants: [
+      {
+        targets: ['A', 'B', 'missing'],
+        success: 202,
+        prepare: ({ world, target }) => {
+          const id = target === 'A' ? world.number1.A : target === 'B' ? world.number1.B : MISSING_ID;
+          return { path: `/v1/numbers/${id}/reconcile`, onSuccess: (res) => expect(res.body.id).toBe(id) };
+        },
+      },
+    ],
+  },
+
   'POST /v1/clusters': {
     roles: ['platform_admin'],
     variants: [
@@ -630,6 +680,69 @@ const ROUTES: Record<string, RouteSpec> = {
   'GET /v1/clusters': {
     roles: STAFF_ROLES,
     variants: [{ targets: ['none'], success: 200, prepare: () => ({ path: '/v1/clusters' }) }],
+  },
+  'PATCH /v1/clusters/{clusterId}': {
+    roles: STAFF_ROLES,
+    variants: [
+      {
+        targets: ['none', 'missing'],
+        success: 200,
+        prepare: async ({ world, target }) => {
+          if (target === 'missing') return { path: `/v1/clusters/${MISSING_ID}`, body: { capacity: 7 } };
+          const cluster = (await adminOk(world, 'POST', '/v1/clusters', {
+            name: `c-${uniqueSuffix()}`,
+            region: 'eu-central',
+            zone: 'eu-central-1a',
+            apiServerUrl: 'https://k8s.matrix.test:6443',
+            credentialsRef: 'secret:bsp-system/matrix#kubeconfig',
+            capacity: 10,
+          })) as { id: string };
+          return {
+            path: `/v1/clusters/${cluster.id}`,
+            body: { state: 'cordoned', capacity: 7 },
+            onSuccess: (res) => expect(res.body).toMatchObject({ state: 'cordoned', capacity: 7 }),
+            unchanged: async () => {
+              const clusters = (await adminOk(world, 'GET', '/v1/clusters')) as any[];
+              expect(clusters.find((c) => c.id === cluster.id)).toMatchObject({
+                state: 'active',
+                capacity: 10,
+              });
+            },
+          };
+        },
+      },
+    ],
+  },
+  'GET /v1/queues': {
+    roles: STAFF_ROLES,
+    variants: [
+      {
+        targets: ['none'],
+        success: 200,
+        prepare: () => ({
+          path: '/v1/queues',
+          onSuccess: (res) =>
+            expect(res.body.map((q: any) => q.name).sort()).toEqual(['maintenance', 'provisioning']),
+        }),
+      },
+    ],
+  },
+  'GET /v1/queues/{queue}/failed': {
+    roles: STAFF_ROLES,
+    variants: [
+      { targets: ['none'], success: 200, prepare: () => ({ path: '/v1/queues/provisioning/failed' }) },
+    ],
+  },
+  'POST /v1/queues/{queue}/jobs/{jobId}/retry': {
+    roles: STAFF_ROLES,
+    // No job has failed in this world: an allowed caller learns that there is no such failed job.
+    variants: [
+      {
+        targets: ['missing'],
+        success: 202,
+        prepare: () => ({ path: '/v1/queues/provisioning/jobs/reconcile.x/retry' }),
+      },
+    ],
   },
 
   'POST /v1/tenants/{tenantId}/api-keys': {

@@ -1,9 +1,10 @@
-import { Body, Controller, Get, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Access, type Caller, CurrentCaller, STAFF } from '@bsp/auth';
 import type { ClusterResponse } from '@bsp/contracts';
 import { ClustersService } from '@bsp/domain-clusters';
-import { CreateClusterDto, ListClustersQueryDto } from './clusters.dto';
+import { uuidParam } from '../common/uuid-param.pipe';
+import { CreateClusterDto, ListClustersQueryDto, UpdateClusterDto } from './clusters.dto';
 
 @ApiTags('clusters')
 @ApiBearerAuth()
@@ -16,6 +17,19 @@ export class ClustersController {
   @ApiOperation({ summary: 'Register a Kubernetes cluster (platform admins)' })
   create(@CurrentCaller() caller: Caller, @Body() body: CreateClusterDto): Promise<ClusterResponse> {
     return this.clusters.register(caller, body);
+  }
+
+  @Patch(':clusterId')
+  @Access({ roles: STAFF })
+  @ApiOperation({
+    summary: 'Staff: cordon (no new numbers), reactivate or retire a cluster, or change its capacity',
+  })
+  update(
+    @CurrentCaller() caller: Caller,
+    @Param('clusterId', uuidParam('clusterId')) id: string,
+    @Body() body: UpdateClusterDto,
+  ): Promise<ClusterResponse> {
+    return this.clusters.update(caller, id, body);
   }
 
   @Get()

@@ -1,10 +1,11 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsInt, IsOptional, IsString, IsUrl, Matches, Max, MaxLength, Min } from 'class-validator';
-import type { CreateClusterRequest } from '@bsp/contracts';
+import { IsIn, IsInt, IsOptional, IsString, IsUrl, Matches, Max, MaxLength, Min } from 'class-validator';
+import type { CreateClusterRequest, UpdateClusterRequest } from '@bsp/contracts';
 import { DNS_LABEL_PATTERN, REGION_PATTERN } from '../common/validation-patterns';
 
 /** Where the cluster's credentials live; the credentials themselves never pass through this API. */
-const CREDENTIALS_REF = /^(in-cluster|kubeconfig:[^\s#]+#[^\s]+|secret:[a-z0-9-]{1,63}\/[a-z0-9.-]{1,253})$/;
+const CREDENTIALS_REF =
+  /^(in-cluster|kubeconfig:[^\s#]+#[^\s]+|secret:[a-z0-9-]{1,63}\/[a-z0-9.-]{1,253}(#[A-Za-z0-9._-]{1,253})?)$/;
 
 export class CreateClusterDto implements CreateClusterRequest {
   @ApiProperty({ example: 'eu-central-1' })
@@ -30,12 +31,12 @@ export class CreateClusterDto implements CreateClusterRequest {
 
   @ApiProperty({
     example: 'secret:bsp-system/cluster-eu-1',
-    description: '`kubeconfig:<path>#<context>`, `secret:<namespace>/<name>` or `in-cluster`',
+    description: '`kubeconfig:<path>#<context>`, `secret:<namespace>/<name>[#<key>]` or `in-cluster`',
   })
   @IsString()
   @MaxLength(512)
   @Matches(CREDENTIALS_REF, {
-    message: 'credentialsRef must be kubeconfig:<path>#<context>, secret:<ns>/<name> or in-cluster',
+    message: 'credentialsRef must be kubeconfig:<path>#<context>, secret:<ns>/<name>[#<key>] or in-cluster',
   })
   credentialsRef!: string;
 
@@ -52,4 +53,18 @@ export class ListClustersQueryDto {
   @IsString()
   @Matches(REGION_PATTERN, { message: 'region must look like eu-central' })
   region?: string;
+}
+
+export class UpdateClusterDto implements UpdateClusterRequest {
+  @ApiPropertyOptional({ enum: ['active', 'cordoned', 'retired'], description: 'cordoned: no new numbers' })
+  @IsOptional()
+  @IsIn(['active', 'cordoned', 'retired'], { message: 'state must be active, cordoned or retired' })
+  state?: 'active' | 'cordoned' | 'retired';
+
+  @ApiPropertyOptional({ example: 500 })
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(1_000_000)
+  capacity?: number;
 }

@@ -9,6 +9,7 @@ import {
   issueApiKey,
   startTestApi,
   type TestApi,
+  withDb,
 } from '@bsp/testing';
 
 describe('clusters', () => {
@@ -123,5 +124,50 @@ describe('clusters', () => {
       403,
       'forbidden',
     );
+  });
+
+  describe('cordon, capacity, retire', () => {
+    const patch = (id: string, body: unknown, token = admin) =>
+      api.request('PATCH', `/v1/clusters/${id}`, { token, body });
+
+    it('an operator cordons a cluster and puts it back, audited with before and after', async () => {
+      const created = await register(valid({ name: 'cordon-me' }));
+      const operator = await createUser(api, admin, 'operator');
+      const cordoned = await patch(created.body.id, { state: 'cordoned' }, operator.token);
+      expectStatus(cordoned, 200);
+      expect(cordoned.body).toMatchObject({ state: 'cordoned', capacity: 500 });
+      const [event] = await auditEvents(api, admin, { action: 'cluster.update', targetId: created.body.id });
+      expect(event).toMatchObject({ before: { state: 'active' }, after: { state: 'cordoned' } });
+      const back = await patch(created.body.id, { state: 'active', capacity: 20 });
+      expect(back.body).toMatchObject({ state: 'active', capacity: 20 });
+    });
+
+    it('refuses what it cannot do: unknown fields or states, negative capacity, missing cluster', async () => {
+      const created = await register(valid({ name: 'patch-bad' }));
+      expectFieldError(await patch(created.body.id, { state: 'unreachable' }), 'state');
+      expectFieldError(await patch(created.body.id, { capacity: -1 }), 'capacity');
+      expectProblem(await patch(created.body.id, { name: 'renamed' }), 400, 'validation_failed');
+      expectProblem(await patch('00000000-0000-4000-8000-00000000dead', { capacity: 1 }), 404, 'not_found');
+    });
+
+    it('retires only an empty cluster', async () => {
+      const created = await register(valid({ name: 'retire-me' }));
+      const tenant = await createTenant(api, admin);
+      const numberRes = await api.request('POST', `/v1/tenants/${tenant.id}/numbers`, {
+        token: admin,
+        body: { phoneNumber: '+4915199900011' },
+      });
+      expectStatus(numberRes, 201);
+      await withDb(api, (pg) =>
+        pg.query(
+          `INSERT INTO placements (id, number_id, cluster_id, role, namespace, state, updated_at)
+           VALUES (gen_random_uuid(), $1, $2, 'primary', 'wa-test', 'ready', now())`,
+          [numberRes.body.id, created.body.id],
+        ),
+      );
+      expectProblem(await patch(created.body.id, { state: 'retired' }), 409, 'invalid_state');
+      const empty = await register(valid({ name: 'retire-empty' }));
+      expect((await patch(empty.body.id, { state: 'retired' })).body.state).toBe('retired');
+    });
   });
 });

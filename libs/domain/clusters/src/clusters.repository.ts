@@ -9,6 +9,18 @@ export class ClustersRepository {
     return db.cluster.create({ data });
   }
 
+  findById(id: string, db: Db = this.prisma): Promise<Cluster | null> {
+    return db.cluster.findUnique({ where: { id } });
+  }
+
+  update(db: Db, id: string, data: Prisma.ClusterUncheckedUpdateInput): Promise<Cluster> {
+    return db.cluster.update({ where: { id }, data });
+  }
+
+  countLivePlacements(db: Db, clusterId: string): Promise<number> {
+    return db.placement.count({ where: { clusterId, state: { not: 'released' } } });
+  }
+
   list(filter: { region?: string }): Promise<Cluster[]> {
     return this.prisma.cluster.findMany({
       where: filter.region ? { region: filter.region } : {},

@@ -23,3 +23,9 @@ export interface ClusterResponse {
   createdAt: string;
   updatedAt: string;
 }
+
+/** Staff: cordon a cluster (no new numbers), put it back, retire it (once empty), or change its capacity. */
+export interface UpdateClusterRequest {
+  state?: Exclude<ClusterState, 'unreachable'>;
+  capacity?: number;
+}
