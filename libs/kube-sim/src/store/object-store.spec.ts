@@ -313,6 +313,25 @@ describe('ObjectStore', () => {
     expect((dropped['spec'] as { replicas: number }).replicas).toBe(5);
   });
 
+  it('server-side apply takes metadata.resourceVersion as a precondition', () => {
+    const created = store.patch('deployments', 'default', 'web', 'apply', deployment('web', 1), {
+      fieldManager: 'a',
+    });
+    const rv = created.metadata!.resourceVersion!;
+    store.patch('deployments', 'default', 'web', 'apply', deployment('web', 2), { fieldManager: 'a' });
+    const stale = deployment('web', 3);
+    stale.metadata!.resourceVersion = rv;
+    const conflict = err(() =>
+      store.patch('deployments', 'default', 'web', 'apply', stale, { fieldManager: 'a', force: true }),
+    );
+    expect(conflict.code).toBe(409);
+    expect(conflict.reason).toBe('Conflict');
+    const current = deployment('web', 3);
+    current.metadata!.resourceVersion = store.get('deployments', 'default', 'web').metadata!.resourceVersion;
+    const applied = store.patch('deployments', 'default', 'web', 'apply', current, { fieldManager: 'a' });
+    expect((applied['spec'] as { replicas: number }).replicas).toBe(3);
+  });
+
   it('server-side apply merges associative lists by key', () => {
     const d = deployment('web');
     store.patch('deployments', 'default', 'web', 'apply', d, { fieldManager: 'a' });

@@ -489,6 +489,10 @@ export class ObjectStore {
         const created = this.createWithManaged(def, fresh, opts);
         return created;
       }
+      // An applied metadata.resourceVersion is a precondition, as in kube-apiserver.
+      const appliedRv = applied.metadata?.resourceVersion;
+      if (appliedRv && appliedRv !== old.metadata?.resourceVersion)
+        throw ApiError.conflict({ group: def.group, resource: def.plural }, name);
       const merged = this.managed.apply(def, old, applied, opts.fieldManager, !!opts.force, opts.subresource);
       return this.replace(def, old, merged, { ...opts, fieldManager: undefined }, 'UPDATE', true);
     }
