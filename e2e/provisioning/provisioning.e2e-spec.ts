@@ -207,7 +207,14 @@ describe('provisioning through the API, checked with kubectl', () => {
     );
     expectStatus(audit, 200);
     expect(audit.body.items.length).toBeGreaterThanOrEqual(1);
-    expect(audit.body.items[0]).toMatchObject({ actorType: 'system', action: 'number.drift_repaired' });
+    for (const item of audit.body.items) {
+      expect(item).toMatchObject({
+        actor: { type: 'system', label: 'reconciler' },
+        action: 'number.drift_repaired',
+      });
+    }
+    const repaired = audit.body.items.flatMap((i: any) => i.metadata.objects);
+    expect(repaired).toEqual(expect.arrayContaining(['Service/webapp', 'StatefulSet/coreapp']));
     expect(stack.sim.network.violationCount()).toBe(0);
   });
 

@@ -19,7 +19,15 @@ const aliases = new Map(Object.entries(paths).map(([name, [target]]) => [name, p
 const resolveFilename = Module._resolveFilename;
 Module._resolveFilename = function (request, parent, ...rest) {
   const alias = aliases.get(request);
-  return resolveFilename.call(this, alias ?? request, parent, ...rest);
+  try {
+    return resolveFilename.call(this, alias ?? request, parent, ...rest);
+  } catch (error) {
+    // Generated code imports its TypeScript siblings as `./x.js` (ESM style).
+    if (request.startsWith('.') && request.endsWith('.js')) {
+      return resolveFilename.call(this, `${request.slice(0, -3)}.ts`, parent, ...rest);
+    }
+    throw error;
+  }
 };
 
 require.extensions['.ts'] = function (module, filename) {

@@ -1,0 +1,128 @@
+import { Pool } from 'pg';
+import { scramSha256Verifier } from './scram-verifier';
+import type {
+  TenantDatabaseDeletePolicy,
+  TenantDatabaseProvisioner,
+  TenantDatabaseSpec,
+} from './tenant-database.provisioner';
+
+const NAME = /^[a-z][a-z0-9_]{0,62}$/;
+const CONNECTION_LIMIT = 50;
+/** duplicate_database, duplicate_object, unique_violation (on pg_database / pg_authid when racing). */
+const ALREADY_EXISTS = new Set(['42P04', '42710', '23505']);
+
+export class TenantDatabaseError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'TenantDatabaseError';
+  }
+}
+
+const quoteIdent = (name: string) => `"${name.replace(/"/g, '""')}"`;
+const quoteLiteral = (value: string) => `'${value.replace(/'/g, "''")}'`;
+
+/**
+ * Roles and databases on the tenant PostgreSQL server through an admin connection. Statements
+ * are built from checked names and a SCRAM verifier (never the password), and errors are
+ * rewritten so no statement text reaches a log.
+ */
+export class PgTenantDatabaseProvisioner implements TenantDatabaseProvisioner {
+  private readonly pool: Pool;
+
+  constructor(options: { adminUrl: string; poolMax?: number }) {
+    this.pool = new Pool({ connectionString: options.adminUrl, max: options.poolMax ?? 4 });
+    this.pool.on('error', () => undefined);
+  }
+
+  async ensure(spec: TenantDatabaseSpec): Promise<void> {
+    const name = checkName(spec.name);
+    const role = quoteIdent(name);
+    const attributes = `LOGIN CREATEDB NOSUPERUSER NOCREATEROLE NOREPLICATION CONNECTION LIMIT ${CONNECTION_LIMIT}`;
+    const password = `PASSWORD ${quoteLiteral(scramSha256Verifier(spec.password))}`;
+    await this.run(`ensure role ${name}`, async () => {
+      const exists = await this.pool.query('SELECT 1 FROM pg_roles WHERE rolname = $1', [name]);
+      if (exists.rowCount === 0) {
+        try {
+          await this.pool.query(`CREATE ROLE ${role} ${attributes} ${password}`);
+          return;
+        } catch (error) {
+          if (!ALREADY_EXISTS.has(codeOf(error))) throw error;
+        }
+      }
+      await this.pool.query(`ALTER ROLE ${role} ${attributes} ${password}`);
+    });
+    await this.run(`ensure database ${name}`, async () => {
+      const exists = await this.pool.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
+      if (exists.rowCount === 0) {
+        try {
+          await this.pool.query(`CREATE DATABASE ${role} OWNER ${role}`);
+        } catch (error) {
+          if (!ALREADY_EXISTS.has(codeOf(error))) throw error;
+        }
+      }
+      // Other numbers' roles (and anyone else) may not even connect.
+      await this.pool.query(`REVOKE ALL ON DATABASE ${role} FROM PUBLIC`);
+    });
+  }
+
+  async remove(rawName: string, policy: TenantDatabaseDeletePolicy): Promise<void> {
+    const name = checkName(rawName);
+    const role = quoteIdent(name);
+    await this.run(`remove ${name} (${policy})`, async () => {
+      const exists = await this.pool.query('SELECT 1 FROM pg_roles WHERE rolname = $1', [name]);
+      if (exists.rowCount === 0) return;
+      // Closing the door first: no new sessions, then end the open ones.
+      await this.pool.query(`ALTER ROLE ${role} NOLOGIN PASSWORD NULL`);
+      await this.pool.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = $1', [
+        name,
+      ]);
+      if (policy === 'retain') return;
+      const owned = await this.pool.query<{ datname: string }>(
+        'SELECT d.datname FROM pg_database d JOIN pg_roles r ON r.oid = d.datdba WHERE r.rolname = $1',
+        [name],
+      );
+      for (const { datname } of owned.rows) {
+        await this.pool.query(`DROP DATABASE IF EXISTS ${quoteIdent(datname)} WITH (FORCE)`);
+      }
+      await this.pool.query(`DROP OWNED BY ${role}`);
+      await this.pool.query(`DROP ROLE IF EXISTS ${role}`);
+    });
+  }
+
+  async close(): Promise<void> {
+    await this.pool.end();
+  }
+
+  private async run(what: string, action: () => Promise<void>): Promise<void> {
+    try {
+      await action();
+    } catch (error) {
+      // pg errors can quote the statement; keep the code and a generic reason only.
+      throw new TenantDatabaseError(
+        `tenant database: ${what} failed (SQLSTATE ${codeOf(error) || 'unknown'})`,
+      );
+    }
+  }
+}
+
+function checkName(name: string): string {
+  if (!NAME.test(name)) {
+    throw new TenantDatabaseError(
+      'tenant database name must be lower-case letters, digits and _ (at most 63)',
+    );
+  }
+  return name;
+}
+
+function codeOf(error: unknown): string {
+  return typeof error === 'object' && error !== null && 'code' in error
+    ? String((error as { code: unknown }).code)
+    : '';
+}
+
+export function createTenantDatabaseProvisioner(options: {
+  adminUrl: string;
+  poolMax?: number;
+}): PgTenantDatabaseProvisioner {
+  return new PgTenantDatabaseProvisioner(options);
+}
