@@ -1,8 +1,8 @@
 import { NUMBER_MODES, type NumberMode, type NumberResponse } from '@bsp/contracts';
 import { type FormEvent, useId, useState } from 'react';
-import { ApiError } from '../api/api-error';
 import { numbersApi } from '../api/endpoints';
 import { checkPhone } from '../lib/phone';
+import { useFormAction } from '../lib/use-form-action';
 import { ErrorMessage } from './feedback';
 import { FormField } from './form-field';
 
@@ -32,32 +32,25 @@ export function AddNumberForm({
   const [touched, setTouched] = useState(false);
   const [displayName, setDisplayName] = useState('');
   const [mode, setMode] = useState<NumberMode>('single');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
   const check = checkPhone(phone);
+  const create = useFormAction(async (e164: string) =>
+    onAdded(
+      await numbersApi.create(tenantId, {
+        phoneNumber: e164,
+        mode,
+        ...(displayName.trim() ? { displayName: displayName.trim() } : {}),
+      }),
+    ),
+  );
 
-  const submit = async (event: FormEvent) => {
+  const submit = (event: FormEvent) => {
     event.preventDefault();
     setTouched(true);
     if (check.kind !== 'plausible') return;
-    setBusy(true);
-    setError(null);
-    try {
-      onAdded(
-        await numbersApi.create(tenantId, {
-          phoneNumber: check.e164,
-          mode,
-          ...(displayName.trim() ? { displayName: displayName.trim() } : {}),
-        }),
-      );
-    } catch (e) {
-      setError(e);
-    } finally {
-      setBusy(false);
-    }
+    void create.run(check.e164);
   };
 
-  const fe = error instanceof ApiError ? error : null;
+  const fe = create.apiError;
   const serverPhoneError =
     fe?.forField('phoneNumber') ?? (fe?.code === 'number_taken' ? fe.message : undefined);
   const localError =
@@ -77,7 +70,7 @@ export function AddNumberForm({
     ) : null;
 
   return (
-    <form className="panel form" onSubmit={(e) => void submit(e)} noValidate aria-labelledby={`${id}-title`}>
+    <form className="panel form" onSubmit={submit} noValidate aria-labelledby={`${id}-title`}>
       <Heading id={`${id}-title`}>{title}</Heading>
       <FormField
         label="Phone number (E.164)"
@@ -92,7 +85,7 @@ export function AddNumberForm({
           value={phone}
           onChange={(e) => {
             setPhone(e.target.value);
-            setError(null);
+            create.clearError();
           }}
           onBlur={() => setTouched(phone.length > 0)}
           required
@@ -101,7 +94,7 @@ export function AddNumberForm({
       <FormField
         label="Display name (optional)"
         hint="How staff will recognise the number, e.g. Support line."
-        error={fe?.forField('displayName')}
+        error={create.fieldError('displayName')}
       >
         <input value={displayName} onChange={(e) => setDisplayName(e.target.value)} maxLength={200} />
       </FormField>
@@ -121,10 +114,10 @@ export function AddNumberForm({
         ))}
       </fieldset>
       <p className="muted small">Data-residency region: {defaultRegion} (the client&rsquo;s region).</p>
-      <ErrorMessage error={serverPhoneError ? null : error} />
+      <ErrorMessage error={serverPhoneError ? null : create.error} />
       <div className="actions">
-        <button type="submit" className="button primary" disabled={busy}>
-          {busy ? 'Adding…' : submitLabel}
+        <button type="submit" className="button primary" disabled={create.busy}>
+          {create.busy ? 'Adding…' : submitLabel}
         </button>
       </div>
     </form>

@@ -5,9 +5,9 @@ import {
   type IssuedApiKeyResponse,
 } from '@bsp/contracts';
 import { type FormEvent, useId, useState } from 'react';
-import { ApiError } from '../api/api-error';
 import { apiKeysApi, numbersApi } from '../api/endpoints';
 import { formatDateTime, formatRelative } from '../lib/format';
+import { useFormAction } from '../lib/use-form-action';
 import { useResource } from '../lib/use-resource';
 import { ConfirmDialog } from './confirm-dialog';
 import { Empty, ErrorMessage, Loading } from './feedback';
@@ -42,45 +42,37 @@ export function IssueKeyForm({
   const [scopes, setScopes] = useState<ApiKeyScope[]>(['numbers:read']);
   const [bound, setBound] = useState<string[]>(defaultNumberIds);
   const [expires, setExpires] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
   const numbers = useResource(() => numbersApi.list(tenantId, { limit: 50 }), `issue-numbers|${tenantId}`);
 
   const toggle = <T,>(list: T[], item: T): T[] =>
     list.includes(item) ? list.filter((x) => x !== item) : [...list, item];
-  const submit = async (event: FormEvent) => {
-    event.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
-      const issued = await apiKeysApi.issue(tenantId, {
+  const issue = useFormAction(async () =>
+    onIssued(
+      await apiKeysApi.issue(tenantId, {
         name: name.trim(),
         scopes,
         ...(bound.length ? { numberIds: bound } : {}),
         ...(expires ? { expiresAt: new Date(`${expires}T23:59:59Z`).toISOString() } : {}),
-      });
-      onIssued(issued);
-    } catch (e) {
-      setError(e);
-    } finally {
-      setBusy(false);
-    }
+      }),
+    ),
+  );
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    void issue.run();
   };
-  const fe = error instanceof ApiError ? error : null;
+  const scopesError = issue.fieldError('scopes');
+  const numbersError = issue.fieldError('numberIds');
   return (
-    <form className="panel form" onSubmit={(e) => void submit(e)} aria-labelledby={`${id}-title`}>
+    <form className="panel form" onSubmit={submit} aria-labelledby={`${id}-title`}>
       <Heading id={`${id}-title`}>Issue an API key</Heading>
       <FormField
         label="Key name"
         hint="What uses the key, e.g. CRM integration."
-        error={fe?.forField('name')}
+        error={issue.fieldError('name')}
       >
         <input value={name} onChange={(e) => setName(e.target.value)} required maxLength={100} />
       </FormField>
-      <fieldset
-        className="field"
-        aria-describedby={fe?.forField('scopes') ? `${id}-scopes-error` : undefined}
-      >
+      <fieldset className="field" aria-describedby={scopesError ? `${id}-scopes-error` : undefined}>
         <legend>Scopes</legend>
         {API_KEY_SCOPES.map((scope) => (
           <label key={scope} className="check">
@@ -92,9 +84,9 @@ export function IssueKeyForm({
             {SCOPE_LABELS[scope]} <code>{scope}</code>
           </label>
         ))}
-        {fe?.forField('scopes') ? (
+        {scopesError ? (
           <p id={`${id}-scopes-error`} className="field-error">
-            {fe.forField('scopes')}
+            {scopesError}
           </p>
         ) : null}
       </fieldset>
@@ -113,23 +105,23 @@ export function IssueKeyForm({
             <code>{n.phoneNumber}</code> {n.displayName ?? ''}
           </label>
         ))}
-        {fe?.forField('numberIds') ? <p className="field-error">{fe.forField('numberIds')}</p> : null}
+        {numbersError ? <p className="field-error">{numbersError}</p> : null}
       </fieldset>
       <FormField
         label="Expires on (optional)"
         hint="End of that day, UTC. Empty: does not expire."
-        error={fe?.forField('expiresAt')}
+        error={issue.fieldError('expiresAt')}
       >
         <input type="date" value={expires} onChange={(e) => setExpires(e.target.value)} />
       </FormField>
-      <ErrorMessage error={error} />
+      <ErrorMessage error={issue.error} />
       <div className="actions">
         <button
           type="submit"
           className="button primary"
-          disabled={busy || scopes.length === 0 || !name.trim()}
+          disabled={issue.busy || scopes.length === 0 || !name.trim()}
         >
-          {busy ? 'Issuing…' : 'Issue key'}
+          {issue.busy ? 'Issuing…' : 'Issue key'}
         </button>
       </div>
     </form>
@@ -149,36 +141,28 @@ export function ApiKeysPanel({ tenantId, canWrite }: { tenantId: string; canWrit
   } | null>(null);
   const [pending, setPending] = useState<Pending>(null);
   const [graceHours, setGraceHours] = useState('24');
-  const [busy, setBusy] = useState(false);
-  const [actionError, setActionError] = useState<unknown>(null);
-
   const refresh = () => setReloadKey((n) => n + 1);
+  const action = useFormAction(async () => {
+    if (!pending) return;
+    if (pending.kind === 'revoke') {
+      await apiKeysApi.revoke(pending.key.id);
+    } else {
+      const rotated = await apiKeysApi.rotate(pending.key.id, Math.round(Number(graceHours) * 3600));
+      setRevealed({ issued: rotated, previousValidUntil: rotated.previous.validUntil });
+    }
+    close();
+    refresh();
+  });
+  const busy = action.busy;
+  const actionError = action.error;
   const close = () => {
     setPending(null);
-    setActionError(null);
+    action.clearError();
   };
-  const confirm = async () => {
-    if (!pending) return;
-    setBusy(true);
-    setActionError(null);
-    try {
-      if (pending.kind === 'revoke') {
-        await apiKeysApi.revoke(pending.key.id);
-      } else {
-        const rotated = await apiKeysApi.rotate(pending.key.id, Math.round(Number(graceHours) * 3600));
-        setRevealed({ issued: rotated, previousValidUntil: rotated.previous.validUntil });
-      }
-      close();
-      refresh();
-    } catch (e) {
-      setActionError(e);
-    } finally {
-      setBusy(false);
-    }
-  };
+  const confirm = () => void action.run();
 
   const graceInvalid = !(Number(graceHours) >= 0 && Number(graceHours) <= 720);
-  const graceError = actionError instanceof ApiError ? actionError.forField('graceSeconds') : undefined;
+  const graceError = action.fieldError('graceSeconds');
 
   return (
     <section className="panel" aria-labelledby={`${id}-title`}>
@@ -287,7 +271,7 @@ export function ApiKeysPanel({ tenantId, canWrite }: { tenantId: string; canWrit
         confirmLabel="Rotate key"
         busy={busy || graceInvalid}
         error={<ErrorMessage error={graceError ? null : actionError} />}
-        onConfirm={() => void confirm()}
+        onConfirm={confirm}
         onCancel={close}
       >
         <p>
@@ -321,7 +305,7 @@ export function ApiKeysPanel({ tenantId, canWrite }: { tenantId: string; canWrit
         danger
         busy={busy}
         error={<ErrorMessage error={actionError} />}
-        onConfirm={() => void confirm()}
+        onConfirm={confirm}
         onCancel={close}
       >
         <p>

@@ -9,6 +9,7 @@ import { PageHeader } from '../components/page-header';
 import { Pager, useCursorPager } from '../components/pager';
 import { TenantPicker } from '../components/tenant-picker';
 import { formatDateTime } from '../lib/format';
+import { useFormAction } from '../lib/use-form-action';
 import { useResource } from '../lib/use-resource';
 import { ChoiceFilter } from '../components/choice-filter';
 
@@ -67,9 +68,20 @@ export default function AuditPage() {
     () => auditApi.list({ ...query, cursor: pager.cursor, limit: 50 }),
     `${params.toString()}|${pager.cursor ?? ''}`,
   );
-  const [exporting, setExporting] = useState(false);
-  const [exportError, setExportError] = useState<unknown>(null);
   const [exported, setExported] = useState<string | null>(null);
+  const exporter = useFormAction(async () => {
+    setExported(null);
+    const { blob, filename } = await auditApi.exportCsv(query);
+    const url = URL.createObjectURL(blob);
+    const a = document.createElement('a');
+    a.href = url;
+    a.download = filename;
+    document.body.append(a);
+    a.click();
+    a.remove();
+    window.setTimeout(() => URL.revokeObjectURL(url), 10_000);
+    setExported(filename);
+  });
 
   const apply = (event: FormEvent) => {
     event.preventDefault();
@@ -82,27 +94,6 @@ export default function AuditPage() {
     setDraft({});
     pager.reset();
     setParams({});
-  };
-  const exportCsv = async () => {
-    setExporting(true);
-    setExportError(null);
-    setExported(null);
-    try {
-      const { blob, filename } = await auditApi.exportCsv(query);
-      const url = URL.createObjectURL(blob);
-      const a = document.createElement('a');
-      a.href = url;
-      a.download = filename;
-      document.body.append(a);
-      a.click();
-      a.remove();
-      window.setTimeout(() => URL.revokeObjectURL(url), 10_000);
-      setExported(filename);
-    } catch (e) {
-      setExportError(e);
-    } finally {
-      setExporting(false);
-    }
   };
 
   const fe = page.error instanceof ApiError ? page.error : null;
@@ -128,17 +119,17 @@ export default function AuditPage() {
           <button
             type="button"
             className="button secondary"
-            onClick={() => void exportCsv()}
-            disabled={exporting}
+            onClick={() => void exporter.run()}
+            disabled={exporter.busy}
           >
-            {exporting ? 'Exporting…' : 'Export CSV'}
+            {exporter.busy ? 'Exporting…' : 'Export CSV'}
           </button>
         }
       />
       <p role="status" aria-live="polite" className="small">
         {exported ? `Downloaded ${exported}.` : ''}
       </p>
-      <ErrorMessage error={exportError} />
+      <ErrorMessage error={exporter.error} />
       <form className="panel filters" onSubmit={apply} aria-label="Audit filters">
         {can.isStaff ? (
           <div className="field inline">

@@ -1,6 +1,5 @@
 import type { CreateClusterRequest } from '@bsp/contracts';
 import { type FormEvent, useState } from 'react';
-import { ApiError } from '../api/api-error';
 import { clustersApi } from '../api/endpoints';
 import { useSignedIn } from '../auth/session-context';
 import { Empty, ErrorMessage, Loading } from '../components/feedback';
@@ -8,6 +7,7 @@ import { FormField } from '../components/form-field';
 import { PageHeader } from '../components/page-header';
 import { StateBadge } from '../components/state-badge';
 import { formatDateTime } from '../lib/format';
+import { useFormAction } from '../lib/use-form-action';
 import { useResource } from '../lib/use-resource';
 
 const EMPTY: CreateClusterRequest = {
@@ -21,30 +21,22 @@ const EMPTY: CreateClusterRequest = {
 
 function RegisterClusterForm({ onDone }: { onDone: () => void }) {
   const [form, setForm] = useState(EMPTY);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
-  const set = (key: keyof CreateClusterRequest) => (e: { target: { value: string } }) =>
-    setForm((f) => ({ ...f, [key]: key === 'capacity' ? Number(e.target.value) : e.target.value }));
-  const submit = async (event: FormEvent) => {
-    event.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
+  const register = useFormAction(
+    async () => {
       await clustersApi.register(form);
       onDone();
-    } catch (e) {
-      setError(e);
-      setBusy(false);
-    }
+    },
+    { keepBusyOnSuccess: true },
+  );
+  const set = (key: keyof CreateClusterRequest) => (e: { target: { value: string } }) =>
+    setForm((f) => ({ ...f, [key]: key === 'capacity' ? Number(e.target.value) : e.target.value }));
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    void register.run();
   };
-  const fe = error instanceof ApiError ? error : null;
+  const fe = register.apiError;
   return (
-    <form
-      className="panel form"
-      onSubmit={(e) => void submit(e)}
-      noValidate
-      aria-labelledby="register-cluster"
-    >
+    <form className="panel form" onSubmit={submit} noValidate aria-labelledby="register-cluster">
       <h2 id="register-cluster">Register a cluster</h2>
       <div className="grid-2">
         <FormField
@@ -74,10 +66,10 @@ function RegisterClusterForm({ onDone }: { onDone: () => void }) {
           <input value={form.credentialsRef} onChange={set('credentialsRef')} required />
         </FormField>
       </div>
-      <ErrorMessage error={fe?.code === 'cluster_name_taken' ? null : error} />
+      <ErrorMessage error={fe?.code === 'cluster_name_taken' ? null : register.error} />
       <div className="actions">
-        <button type="submit" className="button primary" disabled={busy}>
-          {busy ? 'Registering…' : 'Register cluster'}
+        <button type="submit" className="button primary" disabled={register.busy}>
+          {register.busy ? 'Registering…' : 'Register cluster'}
         </button>
       </div>
     </form>

@@ -1,9 +1,9 @@
 import { type FormEvent, useEffect, useState } from 'react';
 import { useNavigate, useSearchParams } from 'react-router-dom';
-import { ApiError } from '../api/api-error';
 import { useSession } from '../auth/session-context';
 import { ErrorMessage } from '../components/feedback';
 import { FormField } from '../components/form-field';
+import { useFormAction } from '../lib/use-form-action';
 
 export function LoginPage() {
   const { login } = useSession();
@@ -11,35 +11,31 @@ export function LoginPage() {
   const [params] = useSearchParams();
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
 
   useEffect(() => {
     document.title = 'Log in · BSP control plane';
   }, []);
 
-  const submit = async (event: FormEvent) => {
-    event.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
+  const signIn = useFormAction(
+    async () => {
       await login(email.trim(), password);
       const next = params.get('next');
       // Only same-app paths: an open redirect through ?next= would be a phishing aid.
       void navigate(next && next.startsWith('/') && !next.startsWith('//') ? next : '/', { replace: true });
-    } catch (e) {
-      setError(e);
-      setBusy(false);
-    }
+    },
+    { keepBusyOnSuccess: true },
+  );
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    void signIn.run();
   };
 
-  const fieldError = error instanceof ApiError ? error : null;
   return (
     <main id="main" className="login">
-      <form className="panel login-card" onSubmit={(e) => void submit(e)} noValidate>
+      <form className="panel login-card" onSubmit={submit} noValidate>
         <h1>BSP control plane</h1>
         <p className="muted">Log in with your staff or client account.</p>
-        <FormField label="Email" error={fieldError?.forField('email')}>
+        <FormField label="Email" error={signIn.fieldError('email')}>
           <input
             type="email"
             autoComplete="username"
@@ -49,7 +45,7 @@ export function LoginPage() {
             autoFocus
           />
         </FormField>
-        <FormField label="Password" error={fieldError?.forField('password')}>
+        <FormField label="Password" error={signIn.fieldError('password')}>
           <input
             type="password"
             autoComplete="current-password"
@@ -58,9 +54,9 @@ export function LoginPage() {
             onChange={(e) => setPassword(e.target.value)}
           />
         </FormField>
-        <ErrorMessage error={error} />
-        <button type="submit" className="button primary" disabled={busy}>
-          {busy ? 'Logging in…' : 'Log in'}
+        <ErrorMessage error={signIn.error} />
+        <button type="submit" className="button primary" disabled={signIn.busy}>
+          {signIn.busy ? 'Logging in…' : 'Log in'}
         </button>
       </form>
     </main>

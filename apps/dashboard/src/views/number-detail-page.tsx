@@ -6,6 +6,7 @@ import { ConfirmDialog } from '../components/confirm-dialog';
 import { ErrorMessage, Loading, NotAvailableYet } from '../components/feedback';
 import { NumberFacts } from '../components/number-facts';
 import { PageHeader } from '../components/page-header';
+import { useFormAction } from '../lib/use-form-action';
 import { useResource } from '../lib/use-resource';
 
 export default function NumberDetailPage() {
@@ -16,8 +17,11 @@ export default function NumberDetailPage() {
   const tenantId = number.data?.tenantId ?? '';
   const tenant = useResource(() => (tenantId ? tenantsApi.get(tenantId) : Promise.resolve(null)), tenantId);
   const [confirming, setConfirming] = useState(false);
-  const [busy, setBusy] = useState(false);
-  const [actionError, setActionError] = useState<unknown>(null);
+  const deprovision = useFormAction(async (id: string) => {
+    await numbersApi.deprovision(id);
+    setConfirming(false);
+    setVersion((v) => v + 1);
+  });
 
   if (number.loading && !number.data) return <Loading label="Loading number…" />;
   if (!number.data) {
@@ -29,19 +33,6 @@ export default function NumberDetailPage() {
     );
   }
   const n = number.data;
-  const deprovision = async () => {
-    setBusy(true);
-    setActionError(null);
-    try {
-      await numbersApi.deprovision(n.id);
-      setConfirming(false);
-      setVersion((v) => v + 1);
-    } catch (e) {
-      setActionError(e);
-    } finally {
-      setBusy(false);
-    }
-  };
 
   return (
     <>
@@ -93,12 +84,12 @@ export default function NumberDetailPage() {
         confirmLabel="Deprovision number"
         typeToConfirm={n.phoneNumber}
         danger
-        busy={busy}
-        error={<ErrorMessage error={actionError} />}
-        onConfirm={() => void deprovision()}
+        busy={deprovision.busy}
+        error={<ErrorMessage error={deprovision.error} />}
+        onConfirm={() => void deprovision.run(n.id)}
         onCancel={() => {
           setConfirming(false);
-          setActionError(null);
+          deprovision.clearError();
         }}
       >
         <p>

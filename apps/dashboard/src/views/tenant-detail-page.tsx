@@ -1,6 +1,5 @@
 import { type FormEvent, useState } from 'react';
 import { Link, useParams } from 'react-router-dom';
-import { ApiError } from '../api/api-error';
 import { tenantsApi } from '../api/endpoints';
 import { useSignedIn } from '../auth/session-context';
 import { AddNumberForm } from '../components/add-number-form';
@@ -12,6 +11,7 @@ import { NumbersTable } from '../components/numbers-table';
 import { PageHeader } from '../components/page-header';
 import { StateBadge } from '../components/state-badge';
 import { formatDateTime } from '../lib/format';
+import { useFormAction } from '../lib/use-form-action';
 import { useResource } from '../lib/use-resource';
 
 export default function TenantDetailPage() {
@@ -22,10 +22,17 @@ export default function TenantDetailPage() {
   const [adding, setAdding] = useState(false);
   const [numbersVersion, setNumbersVersion] = useState(0);
   const [suspending, setSuspending] = useState(false);
-  const [busy, setBusy] = useState(false);
-  const [actionError, setActionError] = useState<unknown>(null);
   const [renaming, setRenaming] = useState<string | null>(null);
-  const [renameError, setRenameError] = useState<unknown>(null);
+  const changeState = useFormAction(async (id: string, state: 'active' | 'suspended') => {
+    await tenantsApi.update(id, { state });
+    setSuspending(false);
+    setVersion((v) => v + 1);
+  });
+  const rename = useFormAction(async (id: string, name: string) => {
+    await tenantsApi.update(id, { name });
+    setRenaming(null);
+    setVersion((v) => v + 1);
+  });
 
   if (tenant.loading && !tenant.data) return <Loading label="Loading client…" />;
   if (tenant.error || !tenant.data) {
@@ -38,41 +45,17 @@ export default function TenantDetailPage() {
   }
   const t = tenant.data;
   const nextState = t.state === 'active' ? 'suspended' : 'active';
-  const changeState = async () => {
-    setBusy(true);
-    setActionError(null);
-    try {
-      await tenantsApi.update(t.id, { state: nextState });
-      setSuspending(false);
-      setVersion((v) => v + 1);
-    } catch (e) {
-      setActionError(e);
-    } finally {
-      setBusy(false);
-    }
-  };
-
-  const rename = async (event: FormEvent) => {
+  const submitRename = (event: FormEvent) => {
     event.preventDefault();
     if (renaming === null) return;
-    setBusy(true);
-    setRenameError(null);
-    try {
-      await tenantsApi.update(t.id, { name: renaming.trim() });
-      setRenaming(null);
-      setVersion((v) => v + 1);
-    } catch (e) {
-      setRenameError(e);
-    } finally {
-      setBusy(false);
-    }
+    void rename.run(t.id, renaming.trim());
   };
-  const renameFieldError =
-    renameError instanceof ApiError
-      ? renameError.forField('name')
-      : renaming !== null && !renaming.trim()
-        ? 'Enter a name.'
-        : undefined;
+  const busy = changeState.busy || rename.busy;
+  const renameFieldError = rename.apiError
+    ? rename.apiError.forField('name')
+    : renaming !== null && !renaming.trim()
+      ? 'Enter a name.'
+      : undefined;
 
   return (
     <>
@@ -106,7 +89,7 @@ export default function TenantDetailPage() {
           ) : null}
         </div>
         {renaming !== null ? (
-          <form className="form" onSubmit={(e) => void rename(e)} noValidate aria-label="Rename the client">
+          <form className="form" onSubmit={submitRename} noValidate aria-label="Rename the client">
             <FormField label="New name" error={renameFieldError}>
               <input
                 value={renaming}
@@ -115,9 +98,7 @@ export default function TenantDetailPage() {
                 autoFocus
               />
             </FormField>
-            <ErrorMessage
-              error={renameError instanceof ApiError && renameError.forField('name') ? null : renameError}
-            />
+            <ErrorMessage error={rename.fieldError('name') ? null : rename.error} />
             <div className="actions">
               <button type="submit" className="button primary" disabled={busy || !renaming.trim()}>
                 Save name
@@ -127,7 +108,7 @@ export default function TenantDetailPage() {
                 className="button secondary"
                 onClick={() => {
                   setRenaming(null);
-                  setRenameError(null);
+                  rename.clearError();
                 }}
               >
                 Cancel
@@ -184,11 +165,11 @@ export default function TenantDetailPage() {
         confirmLabel={t.state === 'active' ? 'Suspend client' : 'Reactivate client'}
         danger={t.state === 'active'}
         busy={busy}
-        error={<ErrorMessage error={actionError} />}
-        onConfirm={() => void changeState()}
+        error={<ErrorMessage error={changeState.error} />}
+        onConfirm={() => void changeState.run(t.id, nextState)}
         onCancel={() => {
           setSuspending(false);
-          setActionError(null);
+          changeState.clearError();
         }}
       >
         <p>

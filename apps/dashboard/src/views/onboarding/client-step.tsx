@@ -1,9 +1,9 @@
 import type { TenantResponse } from '@bsp/contracts';
 import { type FormEvent, useState } from 'react';
-import { ApiError } from '../../api/api-error';
 import { clustersApi, tenantsApi } from '../../api/endpoints';
 import { ErrorMessage } from '../../components/feedback';
 import { FormField } from '../../components/form-field';
+import { useFormAction } from '../../lib/use-form-action';
 import { useResource } from '../../lib/use-resource';
 
 const REGION = /^[a-z0-9]([a-z0-9-]{0,62}[a-z0-9])?$/;
@@ -13,8 +13,6 @@ export function ClientStep({ onCreated }: { onCreated: (tenant: TenantResponse) 
   const [dataRegion, setDataRegion] = useState('');
   const [slug, setSlug] = useState('');
   const [touched, setTouched] = useState(false);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
   // Regions with registered clusters, offered as suggestions; any well-formed region is accepted.
   const clusters = useResource(() => clustersApi.list({}).catch(() => []), 'wizard-regions');
   const regions = [...new Set((clusters.data ?? []).map((c) => c.region))].sort();
@@ -27,33 +25,26 @@ export function ClientStep({ onCreated }: { onCreated: (tenant: TenantResponse) 
         ? 'Lowercase letters, digits and hyphens, e.g. eu-central.'
         : undefined;
 
-  const submit = async (event: FormEvent) => {
-    event.preventDefault();
-    setTouched(true);
-    if (!name.trim() || !REGION.test(dataRegion)) return;
-    setBusy(true);
-    setError(null);
-    try {
+  const create = useFormAction(
+    async () =>
       onCreated(
         await tenantsApi.create({
           name: name.trim(),
           dataRegion,
           ...(slug.trim() ? { slug: slug.trim() } : {}),
         }),
-      );
-    } catch (e) {
-      setError(e);
-      setBusy(false);
-    }
+      ),
+    { keepBusyOnSuccess: true },
+  );
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    setTouched(true);
+    if (!name.trim() || !REGION.test(dataRegion)) return;
+    void create.run();
   };
-  const fe = error instanceof ApiError ? error : null;
+  const fe = create.apiError;
   return (
-    <form
-      className="panel form"
-      onSubmit={(e) => void submit(e)}
-      noValidate
-      aria-labelledby="client-step-title"
-    >
+    <form className="panel form" onSubmit={submit} noValidate aria-labelledby="client-step-title">
       <h2 id="client-step-title">The client</h2>
       <FormField label="Client name" error={fe?.forField('name') ?? localName}>
         <input value={name} onChange={(e) => setName(e.target.value)} maxLength={200} required autoFocus />
@@ -86,10 +77,10 @@ export function ClientStep({ onCreated }: { onCreated: (tenant: TenantResponse) 
       >
         <input value={slug} onChange={(e) => setSlug(e.target.value)} maxLength={63} />
       </FormField>
-      <ErrorMessage error={fe?.code === 'slug_taken' ? null : error} />
+      <ErrorMessage error={fe?.code === 'slug_taken' ? null : create.error} />
       <div className="actions">
-        <button type="submit" className="button primary" disabled={busy}>
-          {busy ? 'Creating…' : 'Create client and continue'}
+        <button type="submit" className="button primary" disabled={create.busy}>
+          {create.busy ? 'Creating…' : 'Create client and continue'}
         </button>
       </div>
     </form>
