@@ -3,9 +3,12 @@ import { resolve } from 'node:path';
 import { promisify } from 'node:util';
 import type { INestApplication } from '@nestjs/common';
 import { type SimTimings, type Simulation, startSimulation, type TimingPreset } from '@bsp/kube-sim';
+import { Client } from 'pg';
+import { PgTenantDatabaseProvisioner } from '@bsp/tenant-db';
 import { createNumber, createTenant, expectStatus } from './api-fixtures';
 import { appFactory } from './app-factories';
 import { startTestApi, type TestApi } from './test-api';
+import { TEST_PG_ADMIN_URL } from './test-env';
 
 const run = promisify(execFile);
 const ROOT = resolve(__dirname, '../../..');
@@ -136,7 +139,7 @@ export async function startProvisioningStack(
             state: p.state,
             ready: p.observed?.ready,
           })),
-        })}`,
+        })}\nworker logs (last lines):\n${workers.flatMap((w) => w.logs.slice(-10)).join('\n')}`,
       );
     },
     kubectl: async (...args) => {
@@ -147,10 +150,24 @@ export async function startProvisioningStack(
     },
     stop: async () => {
       for (const w of workers.splice(0)) await w.stop();
+      await dropTenantDatabases(api.db.url);
       await api.close();
       await sim.stop();
     },
   };
+}
+
+/** The numbers' own roles and databases live on the shared test server: remove this run's. */
+async function dropTenantDatabases(databaseUrl: string): Promise<void> {
+  const pg = new Client({ connectionString: databaseUrl });
+  await pg.connect();
+  const { rows } = await pg.query<{ id: string }>('SELECT id FROM phone_numbers').finally(() => pg.end());
+  const provisioner = new PgTenantDatabaseProvisioner({ adminUrl: TEST_PG_ADMIN_URL, poolMax: 2 });
+  try {
+    for (const { id } of rows) await provisioner.remove(`wa_${id.replaceAll('-', '')}`, 'drop');
+  } finally {
+    await provisioner.close();
+  }
 }
 
 async function startInProcessWorker(): Promise<WorkerHandle> {

@@ -1,0 +1,317 @@
+// Provisioning benchmark: N numbers through the real API, a real worker process, PostgreSQL, Redis
+// and the emulator with instant pod stages. Prints one JSON document.
+//
+//   node tools/testing/run-ts.cjs bench/provision/provision.bench.ts [--numbers 1000] [--concurrency 25]
+//
+// Kubernetes API requests are counted where they arrive (the emulator's API servers), so they
+// include everything the worker sends: applies, reads, deletes, and its watch caches' lists and watches.
+import { type ChildProcess, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { Queue } from 'bullmq';
+import { Client } from 'pg';
+import { createApiApp } from '../../apps/api/src/api-app';
+import { applyMigrations } from '../../libs/server/db/src/migration-runner';
+import { startSimulation } from '../../libs/kube-sim/src/index';
+import { PgTenantDatabaseProvisioner } from '../../libs/server/tenant-db/src/index';
+
+const ROOT = resolve(__dirname, '../..');
+const arg = (name: string, fallback: number) => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i > 0 ? Number(process.argv[i + 1]) : fallback;
+};
+const NUMBERS = arg('numbers', 1000);
+const CONCURRENCY = arg('concurrency', 25);
+const PG = process.env.BENCH_PG_URL ?? 'postgresql://postgres@127.0.0.1:5432';
+const REDIS = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379';
+const WRITE_VERBS = new Set(['create', 'update', 'patch', 'delete', 'deletecollection']);
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+async function admin<T>(fn: (c: Client) => Promise<T>, db = 'postgres'): Promise<T> {
+  const c = new Client({ connectionString: `${PG}/${db}` });
+  await c.connect();
+  try {
+    return await fn(c);
+  } finally {
+    await c.end();
+  }
+}
+
+function cpuSeconds(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
+function peakRssMiB(pid: number): number {
+  const line = readFileSync(`/proc/${pid}/status`, 'utf8')
+    .split('\n')
+    .find((l) => l.startsWith('VmHWM:'));
+  return Math.round(Number(line?.split(/\s+/)[1] ?? 0) / 1024);
+}
+
+function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return NaN;
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
+}
+
+async function main(): Promise<void> {
+  const stamp = Date.now().toString(36);
+  const dbName = `bsp_bench_${stamp}`;
+  const prefix = `bspbench${stamp}`;
+  await admin((c) => c.query(`CREATE DATABASE "${dbName}"`));
+  const databaseUrl = `${PG}/${dbName}`;
+  await applyMigrations({ databaseUrl, migrationsDir: resolve(ROOT, 'prisma/migrations') });
+
+  const adminEmail = 'bench@bsp.local';
+  const adminPassword = `bench-${randomBytes(9).toString('hex')}`;
+  const env: Record<string, string> = {
+    NODE_ENV: 'development',
+    LOG_LEVEL: 'warn',
+    DATABASE_URL: databaseUrl,
+    DATABASE_POOL_MAX: '20',
+    REDIS_URL: REDIS,
+    REDIS_KEY_PREFIX: prefix,
+    JWT_SECRET: randomBytes(32).toString('hex'),
+    API_KEY_PEPPER: randomBytes(32).toString('hex'),
+    SECRETS_ENCRYPTION_KEYS: `bench:${randomBytes(32).toString('base64')}`,
+    PASSWORD_SCRYPT_COST: '4096',
+    BSP_ADMIN_EMAIL: adminEmail,
+    BSP_ADMIN_PASSWORD: adminPassword,
+    TENANT_DATABASE_CIDRS: '127.0.0.1/32',
+    RECONCILE_CONCURRENCY: '32',
+    // The bench triggers its own full resync; the scheduler's would blur the figures.
+    RESYNC_INTERVAL_SECONDS: '86400',
+    WORKER_HTTP_PORT: '0',
+  };
+  Object.assign(process.env, env);
+
+  const sim = await startSimulation({
+    clusters: [
+      {
+        name: 'eu-central-1',
+        region: 'eu-central',
+        zones: ['eu-central-1a', 'eu-central-1b'],
+        nodesPerZone: 10,
+      },
+      { name: 'eu-central-2', region: 'eu-central', zones: ['eu-central-2a'], nodesPerZone: 20 },
+    ],
+    timings: 'instant',
+  });
+  const requests = { total: 0, writes: 0, byVerb: {} as Record<string, number> };
+  for (const c of sim.clusters) {
+    const faults = sim.apiFaults(c.name);
+    const decide = faults.decide.bind(faults);
+    faults.decide = (info) => {
+      requests.total++;
+      requests.byVerb[info.verb] = (requests.byVerb[info.verb] ?? 0) + 1;
+      if (WRITE_VERBS.has(info.verb)) requests.writes++;
+      return decide(info);
+    };
+  }
+
+  const api = await createApiApp({ logStream: { write: () => undefined } });
+  await api.listen(0, '127.0.0.1');
+  const url = (await api.getUrl()).replace('[::1]', '127.0.0.1');
+  const call = async (method: string, path: string, token: string | null, body?: unknown) => {
+    const res = await fetch(`${url}${path}`, {
+      method,
+      headers: { 'content-type': 'application/json', ...(token && { authorization: `Bearer ${token}` }) },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const json = (await res.json().catch(() => ({}))) as any;
+    if (res.status >= 300) throw new Error(`${method} ${path}: ${res.status} ${JSON.stringify(json)}`);
+    return json;
+  };
+  const token = (await call('POST', '/v1/auth/login', null, { email: adminEmail, password: adminPassword }))
+    .accessToken as string;
+  for (const c of sim.clusters) {
+    await call('POST', '/v1/clusters', token, {
+      name: c.name,
+      region: 'eu-central',
+      zone: c.zones[0],
+      apiServerUrl: c.url,
+      credentialsRef: `kubeconfig:${sim.kubeconfigPath}#${c.name}`,
+      capacity: NUMBERS * 2,
+    });
+  }
+  const tenant = await call('POST', '/v1/tenants', token, { name: 'Bench Retail', dataRegion: 'eu-central' });
+
+  const worker: ChildProcess = spawn(
+    process.execPath,
+    [resolve(ROOT, 'tools/testing/run-ts.cjs'), 'apps/worker/src/main.ts'],
+    {
+      cwd: ROOT,
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
+  const workerLog: string[] = [];
+  worker.stdout!.on('data', (d: Buffer) => workerLog.push(d.toString()));
+  worker.stderr!.on('data', (d: Buffer) => workerLog.push(d.toString()));
+  for (let i = 0; i < 600 && !workerLog.join('').includes('worker running'); i++) await sleep(100);
+  if (!workerLog.join('').includes('worker running'))
+    throw new Error(`worker did not start: ${workerLog.join('')}`);
+  await sleep(1000); // watch caches list their clusters
+  const pid = worker.pid!;
+  const cpuBefore = cpuSeconds(pid);
+  const requestsBefore = { ...requests, byVerb: { ...requests.byVerb } };
+
+  // Provision.
+  const started = Date.now();
+  let next = 0;
+  const createLatencies: number[] = [];
+  await Promise.all(
+    Array.from({ length: CONCURRENCY }, async () => {
+      while (next < NUMBERS) {
+        const i = next++;
+        const t0 = performance.now();
+        await call('POST', `/v1/tenants/${tenant.id}/numbers`, token, {
+          phoneNumber: `+4915${String(100_000_000 + i).padStart(9, '0')}`,
+          mode: 'single',
+        });
+        createLatencies.push(performance.now() - t0);
+      }
+    }),
+  );
+  const pg = new Client({ connectionString: databaseUrl });
+  await pg.connect();
+  const deadline = Date.now() + 15 * 60_000;
+  let active = 0;
+  while (Date.now() < deadline) {
+    active = Number(
+      (await pg.query("SELECT count(*) FROM phone_numbers WHERE state = 'active'")).rows[0].count,
+    );
+    if (active >= NUMBERS) break;
+    await sleep(100);
+  }
+  const { rows: latencyRows } = await pg.query<{ ms: string }>(`
+    SELECT extract(epoch FROM t.occurred_at - n.created_at) * 1000 AS ms
+    FROM number_state_transitions t JOIN phone_numbers n ON n.id = t.number_id
+    WHERE t.to_state = 'active'`);
+  const lastActive = Number(
+    (
+      await pg.query(
+        "SELECT extract(epoch FROM max(occurred_at)) * 1000 AS t FROM number_state_transitions WHERE to_state = 'active'",
+      )
+    ).rows[0].t,
+  );
+  const cpuProvision = cpuSeconds(pid) - cpuBefore;
+  const provisionSeconds = (lastActive - started) / 1000;
+  const provisionRequests = {
+    total: requests.total - requestsBefore.total,
+    writes: requests.writes - requestsBefore.writes,
+    byVerb: Object.fromEntries(
+      Object.entries(requests.byVerb).map(([v, n]) => [v, n - (requestsBefore.byVerb[v] ?? 0)]),
+    ),
+  };
+  const latencies = latencyRows.map((r) => Number(r.ms)).sort((a, b) => a - b);
+
+  // A full resync with nothing to change.
+  await sleep(3000);
+  const dbWrites = async () => {
+    // Statistics reach pg_stat after each backend's next flush (at most a second or so).
+    await sleep(1500);
+    const { rows } = await pg.query(
+      `SELECT coalesce(sum(n_tup_ins + n_tup_upd + n_tup_del), 0) AS w FROM pg_stat_user_tables WHERE relname <> '_prisma_migrations'`,
+    );
+    return Number(rows[0].w);
+  };
+  const writesBefore = { kube: requests.writes, db: await dbWrites(), total: requests.total };
+  const queueOpts = {
+    connection: { host: '127.0.0.1', port: 6379, maxRetriesPerRequest: null },
+    prefix: `${prefix}:bull`,
+  };
+  const maintenance = new Queue('maintenance', queueOpts);
+  const provisioning = new Queue('provisioning', queueOpts);
+  const resyncStarted = Date.now();
+  await maintenance.add('resync', {}, { removeOnComplete: true });
+  await sleep(500);
+  for (;;) {
+    const m = await maintenance.getJobCounts('waiting', 'active');
+    const p = await provisioning.getJobCounts('waiting', 'active', 'delayed', 'prioritized');
+    if (
+      (m.waiting ?? 0) +
+        (m.active ?? 0) +
+        (p.waiting ?? 0) +
+        (p.active ?? 0) +
+        (p.delayed ?? 0) +
+        (p.prioritized ?? 0) ===
+      0
+    )
+      break;
+    await sleep(100);
+  }
+  const resyncSeconds = (Date.now() - resyncStarted) / 1000;
+  const resync = {
+    kubeWrites: requests.writes - writesBefore.kube,
+    kubeRequests: requests.total - writesBefore.total,
+    dbRowWrites: (await dbWrites()) - writesBefore.db,
+  };
+
+  const result = {
+    benchmark: 'provision',
+    numbers: NUMBERS,
+    active,
+    clientConcurrency: CONCURRENCY,
+    workerConcurrency: Number(env.RECONCILE_CONCURRENCY),
+    timings: 'instant',
+    numbersPerSecond: Math.round((active / provisionSeconds) * 10) / 10,
+    provisionSeconds: Math.round(provisionSeconds * 10) / 10,
+    requestToActiveMs: {
+      p50: Math.round(percentile(latencies, 50)),
+      p99: Math.round(percentile(latencies, 99)),
+      max: Math.round(latencies.at(-1) ?? NaN),
+    },
+    createRequestMs: {
+      p50: Math.round(
+        percentile(
+          createLatencies.sort((a, b) => a - b),
+          50,
+        ),
+      ),
+      p99: Math.round(percentile(createLatencies, 99)),
+    },
+    kubeApiRequestsPerNumber: Math.round((provisionRequests.total / NUMBERS) * 10) / 10,
+    kubeApiWritesPerNumber: Math.round((provisionRequests.writes / NUMBERS) * 10) / 10,
+    kubeApiRequestsByVerb: provisionRequests.byVerb,
+    fullResync: { seconds: Math.round(resyncSeconds * 10) / 10, ...resync },
+    worker: {
+      cpuSeconds: Math.round(cpuProvision * 10) / 10,
+      cpuCoresAverage: Math.round((cpuProvision / provisionSeconds) * 100) / 100,
+      peakRssMiB: peakRssMiB(pid),
+    },
+  };
+  process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+
+  // Clean up: worker, API, emulator, queues, the numbers' databases, the bench database.
+  await maintenance.obliterate({ force: true }).catch(() => undefined);
+  await provisioning.obliterate({ force: true }).catch(() => undefined);
+  await maintenance.close();
+  await provisioning.close();
+  worker.kill('SIGTERM');
+  await new Promise((r) => worker.once('exit', r));
+  await api.close();
+  await sim.stop();
+  const { rows: ids } = await pg.query<{ id: string }>('SELECT id FROM phone_numbers');
+  await pg.end();
+  const tenantDbs = new PgTenantDatabaseProvisioner({ adminUrl: `${PG}/postgres`, poolMax: 6 });
+  let i = 0;
+  await Promise.all(
+    Array.from({ length: 6 }, async () => {
+      while (i < ids.length) {
+        const { id } = ids[i++]!;
+        await tenantDbs.remove(`wa_${id.replaceAll('-', '')}`, 'drop');
+      }
+    }),
+  );
+  await tenantDbs.close();
+  await admin((c) => c.query(`DROP DATABASE IF EXISTS "${dbName}" WITH (FORCE)`));
+  process.exit(0);
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`${error instanceof Error ? error.stack : String(error)}\n`);
+  process.exit(1);
+});
