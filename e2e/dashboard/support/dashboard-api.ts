@@ -1,13 +1,17 @@
 import { createApiApp } from '@bsp/api-app';
-import { appFactory, registerAppFactories, startTestApi, type TestApi } from '@bsp/testing';
+import {
+  appFactory,
+  type ProvisioningStack,
+  registerAppFactories,
+  startProvisioningStack,
+  startTestApi,
+  type TestApi,
+} from '@bsp/testing';
 import { createDashboardHandler } from '../../../apps/api/src/dashboard';
 import { ensureDashboardBuild } from './dashboard-build';
 
-/**
- * The real API (fresh database, own Redis prefix) serving the production dashboard build on the
- * same origin, through the same handler DashboardModule mounts.
- */
-export async function startDashboardApi(env: Record<string, string> = {}): Promise<TestApi> {
+/** The API app serves the production dashboard build, through the same handler DashboardModule mounts. */
+async function registerDashboardApi(): Promise<void> {
   const rootDir = await ensureDashboardBuild();
   registerAppFactories({
     api: async (options) => {
@@ -17,5 +21,21 @@ export async function startDashboardApi(env: Record<string, string> = {}): Promi
     },
     worker: appFactory('worker'),
   });
+}
+
+/** The real API (fresh database, own Redis prefix) serving the dashboard on the same origin. */
+export async function startDashboardApi(env: Record<string, string> = {}): Promise<TestApi> {
+  await registerDashboardApi();
   return startTestApi(env);
+}
+
+/**
+ * The whole product behind the dashboard: the Kubernetes emulator with its clusters registered,
+ * the API serving the dashboard, and a worker that provisions numbers.
+ */
+export async function startDashboardStack(
+  options: Parameters<typeof startProvisioningStack>[0] = {},
+): Promise<ProvisioningStack> {
+  await registerDashboardApi();
+  return startProvisioningStack(options);
 }

@@ -6,14 +6,19 @@ import type {
   CreateClusterRequest,
   CreateNumberRequest,
   CreateTenantRequest,
+  CreateUserRequest,
+  FailedJobResponse,
   IssuedApiKeyResponse,
+  NumberDetailResponse,
   NumberResponse,
   NumberState,
   Page,
+  QueueCountsResponse,
   RotatedApiKeyResponse,
   TenantResponse,
   TenantState,
   UpdateTenantRequest,
+  UserResponse,
 } from '@bsp/contracts';
 import { api, buildUrl } from './api-client';
 
@@ -29,11 +34,20 @@ export const tenantsApi = {
 };
 
 export const numbersApi = {
-  list: (tenantId: string, q: { cursor?: string; limit?: number; state?: NumberState }) =>
-    api.get<Page<NumberResponse>>(`/v1/tenants/${enc(tenantId)}/numbers`, { query: q }),
-  get: (id: string) => api.get<NumberResponse>(`/v1/numbers/${enc(id)}`),
+  list: (
+    tenantId: string,
+    q: { cursor?: string; limit?: number; state?: NumberState },
+    signal?: AbortSignal,
+  ) => api.get<Page<NumberResponse>>(`/v1/tenants/${enc(tenantId)}/numbers`, { query: q, signal }),
+  /** The number with its placements, observed pod sets, last reconcile and transitions. */
+  get: (id: string, signal?: AbortSignal) =>
+    api.get<NumberDetailResponse>(`/v1/numbers/${enc(id)}`, { signal }),
   create: (tenantId: string, body: CreateNumberRequest) =>
     api.post<NumberResponse>(`/v1/tenants/${enc(tenantId)}/numbers`, body),
+  suspend: (id: string) => api.post<NumberResponse>(`/v1/numbers/${enc(id)}/suspend`),
+  resume: (id: string) => api.post<NumberResponse>(`/v1/numbers/${enc(id)}/resume`),
+  /** Staff only. */
+  reconcile: (id: string) => api.post<NumberResponse>(`/v1/numbers/${enc(id)}/reconcile`),
   deprovision: (id: string) => api.delete<NumberResponse>(`/v1/numbers/${enc(id)}`),
 };
 
@@ -79,4 +93,19 @@ export const auditApi = {
 export const clustersApi = {
   list: (q: { region?: string }) => api.get<ClusterResponse[]>('/v1/clusters', { query: q }),
   register: (body: CreateClusterRequest) => api.post<ClusterResponse>('/v1/clusters', body),
+};
+
+/** Staff only: BullMQ queue depths and failed jobs. */
+export const queuesApi = {
+  overview: (signal?: AbortSignal) => api.get<QueueCountsResponse[]>('/v1/queues', { signal }),
+  failed: (queue: string, q: { offset?: number; limit?: number }, signal?: AbortSignal) =>
+    api.get<FailedJobResponse[]>(`/v1/queues/${enc(queue)}/failed`, { query: q, signal }),
+  retry: (queue: string, jobId: string) =>
+    api.post<FailedJobResponse>(`/v1/queues/${enc(queue)}/jobs/${enc(jobId)}/retry`),
+};
+
+export const usersApi = {
+  list: (q: { tenantId?: string }, signal?: AbortSignal) =>
+    api.get<UserResponse[]>('/v1/users', { query: q, signal }),
+  create: (body: CreateUserRequest) => api.post<UserResponse>('/v1/users', body),
 };

@@ -31,18 +31,3 @@ export function ErrorMessage({ error, onRetry }: { error: unknown; onRetry?: () 
     </div>
   );
 }
-
-/** A part of the page whose data the API does not offer yet: says so instead of inventing it. */
-export function NotAvailableYet({ title, children }: { title: string; children: ReactNode }) {
-  return (
-    <section className="panel not-yet" aria-labelledby={`${slug(title)}-title`}>
-      <h2 id={`${slug(title)}-title`}>{title}</h2>
-      <p className="badge badge-neutral">Not available yet</p>
-      <p className="muted">{children}</p>
-    </section>
-  );
-}
-
-function slug(text: string): string {
-  return text.toLowerCase().replace(/[^a-z0-9]+/g, '-');
-}

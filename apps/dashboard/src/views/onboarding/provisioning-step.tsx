@@ -1,23 +1,36 @@
 import { numbersApi } from '../../api/endpoints';
 import { ErrorMessage, Loading } from '../../components/feedback';
 import { NumberFacts } from '../../components/number-facts';
+import { mainPlacement, PlacementList, readyText } from '../../components/number-runtime';
 import { useResource } from '../../lib/use-resource';
 
+const POLL_MS = 2000;
+
+type Stage = 'done' | 'waiting' | 'failed';
+
 /**
- * Shows the number as the API reports it, polled every 2 s. Placement and pod readiness have no
- * API yet: the checklist says so rather than pretending progress.
+ * The number as the API reports it, polled every 2 s until it is active: the placement the worker
+ * chose and the readiness of its pod set, from the same data as the number detail page.
  */
 export function ProvisioningStep({ numberId, onContinue }: { numberId: string; onContinue: () => void }) {
-  const number = useResource(() => numbersApi.get(numberId), numberId, { pollMs: 2000 });
+  const number = useResource((signal) => numbersApi.get(numberId, signal), numberId, {
+    pollMs: POLL_MS,
+  });
   const n = number.data;
-  // Placement and pod readiness are not in the API yet: shown as unknown, never as progress.
-  const stage = (status: 'done' | 'waiting' | 'unknown', text: string, extra?: string) => (
+  const active = n?.state === 'active';
+  const failed = n?.state === 'failed';
+  const placement = n ? mainPlacement(n) : undefined;
+  const observed = placement?.observed ?? null;
+
+  const stage = (status: Stage, text: string, extra?: string) => (
     <li className={status}>
-      <span aria-hidden="true">{status === 'done' ? '✓' : status === 'waiting' ? '…' : '?'}</span> {text}
-      <span className="sr-only"> ({status === 'unknown' ? 'not reported' : status})</span>
+      <span aria-hidden="true">{status === 'done' ? '✓' : status === 'failed' ? '✗' : '…'}</span> {text}
+      <span className="sr-only"> ({status})</span>
       {extra ? <span className="muted"> — {extra}</span> : null}
     </li>
   );
+  const waitingOr = (done: boolean): Stage => (done ? 'done' : failed ? 'failed' : 'waiting');
+
   return (
     <section className="panel" aria-labelledby="provisioning-title">
       <h2 id="provisioning-title">Provisioning</h2>
@@ -27,19 +40,42 @@ export function ProvisioningStep({ numberId, onContinue }: { numberId: string; o
         <>
           <p aria-live="polite" data-testid="provisioning-state">
             The number is <strong>{n.state}</strong> (desired: {n.desiredState}).
+            {n.stateReason ? <span className="muted"> {n.stateReason}</span> : null}
           </p>
-          <ul className="checklist">
-            {stage('done', 'Number registered', `state ${n.state}`)}
-            {stage('unknown', `Placement chosen in region ${n.region}`, 'not available yet')}
-            {stage('unknown', 'Pod set ready (WebApp and CoreApp)', 'not available yet')}
-            {stage(n.state === 'active' ? 'done' : 'waiting', 'Number active')}
+          <ul className="checklist" data-testid="provisioning-checklist">
+            {stage('done', 'Number registered')}
+            {stage(
+              waitingOr(Boolean(placement)),
+              `Placement chosen in region ${n.region}`,
+              placement
+                ? `${placement.cluster.name}, zone ${placement.cluster.zone}, namespace ${placement.namespace}`
+                : 'waiting for the worker',
+            )}
+            {stage(
+              waitingOr(Boolean(observed?.ready)),
+              'Pod set ready (WebApp and CoreApp)',
+              observed
+                ? `WebApp ${readyText(observed.webapp.ready, observed.webapp.desired)}, CoreApp ${readyText(
+                    observed.coreapp.ready,
+                    observed.coreapp.desired,
+                  )}`
+                : 'not observed yet',
+            )}
+            {stage(waitingOr(active), 'Number active')}
           </ul>
           <p className="notice">
-            Provisioning arrives with the worker: until then a new number stays <strong>requested</strong>,
-            and placement and pod readiness are not reported. This page shows the state as the API reports it
-            and refreshes every 2 seconds. You can issue the client&rsquo;s API key now.
+            {active
+              ? 'The number is active: its pod set runs and holds the number’s single WhatsApp connection.'
+              : failed
+                ? 'Provisioning failed. Open the number to see the last reconcile; staff can reconcile it again from there.'
+                : 'This page refreshes every 2 seconds until the number is active. You can issue the client’s API key now: provisioning goes on.'}
           </p>
-          <NumberFacts number={n} />
+          <h3>Placements</h3>
+          <PlacementList placements={n.placements} region={n.region} compact headingLevel={4} />
+          <details>
+            <summary>All facts about the number</summary>
+            <NumberFacts number={n} />
+          </details>
         </>
       ) : null}
       <div className="actions">
