@@ -11,25 +11,38 @@ import { ChoiceFilter } from './choice-filter';
 
 const PAGE_SIZE = 50;
 
-/** One client's numbers: state filter on the server, search within the page, cursor pages, live state. */
+/**
+ * One client's numbers: state filter on the server; search and region within the page (the API
+ * has no region filter); cursor pages; live state (polled while the page is visible).
+ */
 export function NumbersTable({ tenantId, reloadKey = 0 }: { tenantId: string; reloadKey?: number }) {
   const [state, setState] = useState<NumberState | ''>('');
   const [search, setSearch] = useState('');
+  const [region, setRegion] = useState('');
   const pager = useCursorPager();
   const ids = useId();
   const page = useResource(
-    () => numbersApi.list(tenantId, { cursor: pager.cursor, limit: PAGE_SIZE, state: state || undefined }),
+    (signal) =>
+      numbersApi.list(
+        tenantId,
+        { cursor: pager.cursor, limit: PAGE_SIZE, state: state || undefined },
+        signal,
+      ),
     `${tenantId}|${state}|${pager.cursor ?? ''}|${reloadKey}`,
     { pollMs: 5000 },
   );
 
   const needle = search.trim().toLowerCase().replace(/\s+/g, '');
+  const regions = [
+    ...new Set([...(page.data?.items ?? []).map((n) => n.region), ...(region ? [region] : [])]),
+  ].sort();
   const rows = (page.data?.items ?? []).filter(
     (n) =>
-      !needle ||
-      n.phoneNumber.includes(needle) ||
-      (n.displayName ?? '').toLowerCase().replace(/\s+/g, '').includes(needle) ||
-      (n.country ?? '').toLowerCase() === needle,
+      (!region || n.region === region) &&
+      (!needle ||
+        n.phoneNumber.includes(needle) ||
+        (n.displayName ?? '').toLowerCase().replace(/\s+/g, '').includes(needle) ||
+        (n.country ?? '').toLowerCase() === needle),
   );
 
   return (
@@ -59,6 +72,13 @@ export function NumbersTable({ tenantId, reloadKey = 0 }: { tenantId: string; re
             pager.reset();
           }}
         />
+        <ChoiceFilter
+          id={`${ids}-region`}
+          label="Region"
+          choices={regions}
+          value={region}
+          onChange={setRegion}
+        />
       </div>
       {page.loading && !page.data ? <Loading label="Loading numbers…" /> : null}
       <ErrorMessage error={page.error} onRetry={page.reload} />
@@ -67,7 +87,7 @@ export function NumbersTable({ tenantId, reloadKey = 0 }: { tenantId: string; re
           <p>
             {page.data.items.length === 0
               ? `No numbers${state ? ` in state ${state}` : ''} yet.`
-              : 'No number on this page matches the search.'}
+              : `No number on this page matches the search${region ? ' and region' : ''}.`}
           </p>
         </Empty>
       ) : null}
@@ -97,8 +117,11 @@ export function NumbersTable({ tenantId, reloadKey = 0 }: { tenantId: string; re
                   </th>
                   <td>{countryName(n.country) ?? '—'}</td>
                   <td>{n.displayName ?? '—'}</td>
-                  <td>
+                  <td data-testid="number-state">
                     <StateBadge state={n.state} />
+                    {n.state !== n.desiredState && n.state !== 'failed' ? (
+                      <span className="muted small"> → {n.desiredState}</span>
+                    ) : null}
                   </td>
                   <td>{n.desiredState}</td>
                   <td>{n.mode === 'ha' ? 'HA' : 'single'}</td>

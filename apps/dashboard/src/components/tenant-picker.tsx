@@ -39,3 +39,25 @@ export function TenantPicker({
     </>
   );
 }
+
+/** The staff's "Client" filter above a list, kept in the address bar as ?tenant=. */
+export function ClientFilterBar({
+  id,
+  value,
+  onChange,
+  allowAll,
+}: {
+  id: string;
+  value: string;
+  onChange: (tenantId: string) => void;
+  allowAll?: string;
+}) {
+  return (
+    <div className="toolbar">
+      <div className="field inline">
+        <label htmlFor={id}>Client</label>
+        <TenantPicker id={id} value={value} onChange={onChange} allowAll={allowAll} />
+      </div>
+    </div>
+  );
+}

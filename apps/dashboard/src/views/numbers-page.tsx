@@ -3,7 +3,7 @@ import { useSignedIn } from '../auth/session-context';
 import { Empty } from '../components/feedback';
 import { NumbersTable } from '../components/numbers-table';
 import { PageHeader } from '../components/page-header';
-import { TenantPicker } from '../components/tenant-picker';
+import { ClientFilterBar } from '../components/tenant-picker';
 
 export default function NumbersPage() {
   const { can } = useSignedIn();
@@ -14,19 +14,14 @@ export default function NumbersPage() {
     <>
       <PageHeader
         title="Numbers"
-        subtitle="Phone numbers and their state, as the API reports it; refreshed every 5 seconds."
+        subtitle="Phone numbers and their live state, as the API reports it: refreshed every 5 seconds while the page is visible."
       />
       {can.isStaff ? (
-        <div className="toolbar">
-          <div className="field inline">
-            <label htmlFor="numbers-tenant">Client</label>
-            <TenantPicker
-              id="numbers-tenant"
-              value={tenantId}
-              onChange={(id) => setParams(id ? { tenant: id } : {})}
-            />
-          </div>
-        </div>
+        <ClientFilterBar
+          id="numbers-tenant"
+          value={tenantId}
+          onChange={(id) => setParams(id ? { tenant: id } : {})}
+        />
       ) : null}
       {tenantId ? (
         <NumbersTable key={tenantId} tenantId={tenantId} />
