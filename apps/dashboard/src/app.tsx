@@ -13,6 +13,8 @@ const NumbersPage = lazy(() => import('./views/numbers-page'));
 const NumberDetailPage = lazy(() => import('./views/number-detail-page'));
 const AuditPage = lazy(() => import('./views/audit-page'));
 const ClustersPage = lazy(() => import('./views/clusters-page'));
+const QueuesPage = lazy(() => import('./views/queues-page'));
+const UsersPage = lazy(() => import('./views/users-page'));
 const NotFoundPage = lazy(() => import('./views/not-found-page'));
 
 function Home() {
@@ -45,6 +47,8 @@ function Gate() {
           <Route path="/numbers/:numberId" element={<NumberDetailPage />} />
           <Route path="/audit" element={<AuditPage />} />
           <Route path="/clusters" element={can.canViewClusters ? <ClustersPage /> : <NotFoundPage />} />
+          <Route path="/queues" element={can.canViewQueues ? <QueuesPage /> : <NotFoundPage />} />
+          <Route path="/users" element={<UsersPage />} />
           <Route path="*" element={<NotFoundPage />} />
         </Routes>
       </Suspense>

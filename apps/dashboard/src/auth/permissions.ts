@@ -11,6 +11,8 @@ export interface Permissions {
   canOnboard: boolean;
   canViewClusters: boolean;
   canRegisterClusters: boolean;
+  /** Queue depths, failed jobs and retries: BSP staff only. */
+  canViewQueues: boolean;
   /** The one tenant a tenant user is confined to; null for staff. */
   tenantId: string | null;
 }
@@ -24,6 +26,7 @@ export function permissionsOf(me: UserMe): Permissions {
     canOnboard: staff,
     canViewClusters: staff,
     canRegisterClusters: me.role === 'platform_admin',
+    canViewQueues: staff,
     tenantId: staff ? null : me.tenantId,
   };
 }

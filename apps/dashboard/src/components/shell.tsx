@@ -26,7 +26,9 @@ export function Shell({ children }: { children: ReactNode }) {
     { to: '/onboarding', label: 'Onboard a client', show: can.canOnboard },
     { to: '/numbers', label: 'Numbers', show: true },
     { to: '/audit', label: 'Audit log', show: true },
+    { to: '/users', label: 'Users', show: true },
     { to: '/clusters', label: 'Clusters', show: can.canViewClusters },
+    { to: '/queues', label: 'Queues', show: can.canViewQueues },
   ];
 
   return (
