@@ -1,0 +1,31 @@
+import { KubeRequestRecorder, type KubeRequestSample } from './kube-request.recorder';
+
+describe('KubeRequestRecorder', () => {
+  it('counts exactly, filters, tells the observer and tracks reachability', () => {
+    const seen: KubeRequestSample[] = [];
+    const recorder = new KubeRequestRecorder((s) => seen.push(s));
+    const sample = (code: number, verb: KubeRequestSample['verb'] = 'apply'): KubeRequestSample => ({
+      cluster: 'eu-1',
+      verb,
+      resource: 'statefulsets',
+      code,
+      durationMs: 1,
+    });
+    expect(recorder.reachability('eu-1')).toBe('unknown');
+    recorder.record(sample(200));
+    recorder.record(sample(200));
+    recorder.record(sample(409));
+    expect(recorder.reachability('eu-1')).toBe('reachable');
+    recorder.record(sample(0, 'get'));
+    expect(recorder.reachability('eu-1')).toBe('unreachable');
+    expect(recorder.counts({ code: 200 })).toEqual([
+      { cluster: 'eu-1', verb: 'apply', resource: 'statefulsets', code: 200, count: 2 },
+    ]);
+    expect(recorder.total()).toBe(4);
+    expect(recorder.total({ verb: 'get' })).toBe(1);
+    expect(seen).toHaveLength(4);
+    recorder.reset();
+    expect(recorder.total()).toBe(0);
+    expect(recorder.reachability('eu-1')).toBe('unreachable');
+  });
+});

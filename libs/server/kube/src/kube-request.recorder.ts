@@ -1,0 +1,79 @@
+import type { ClusterReachability } from './kube-gateway';
+
+/** `apply` is the server-side apply PATCH; `list` and `watch` come from the managed-object cache. */
+export type KubeVerb = 'apply' | 'get' | 'delete' | 'list' | 'watch';
+
+/** One finished API request (a watch counts once, when its answer or failure arrives). */
+export interface KubeRequestSample {
+  cluster: string;
+  verb: KubeVerb;
+  /** Plural resource name (`statefulsets`), as in the API server's own metrics. */
+  resource: string;
+  /** HTTP status; 0 when no answer arrived (unreachable, connection lost, timed out). */
+  code: number;
+  durationMs: number;
+}
+
+/** Called synchronously for every request; the worker turns these into `bsp_kube_api_requests_total`. */
+export type KubeRequestObserver = (sample: KubeRequestSample) => void;
+
+export interface KubeRequestCount {
+  cluster: string;
+  verb: KubeVerb;
+  resource: string;
+  code: number;
+  count: number;
+}
+
+export type KubeRequestFilter = Partial<Pick<KubeRequestCount, 'cluster' | 'verb' | 'resource' | 'code'>>;
+
+/**
+ * Exact request counts per cluster/verb/resource/code and each cluster's reachability, which is
+ * the outcome of its latest finished request: any HTTP answer means reachable, none means not.
+ */
+export class KubeRequestRecorder {
+  private readonly counters = new Map<string, KubeRequestCount>();
+  private readonly lastOutcome = new Map<string, ClusterReachability>();
+
+  constructor(private readonly observer?: KubeRequestObserver) {}
+
+  record(sample: KubeRequestSample): void {
+    const key = `${sample.cluster}\u0000${sample.verb}\u0000${sample.resource}\u0000${sample.code}`;
+    const counter = this.counters.get(key);
+    if (counter) counter.count++;
+    else
+      this.counters.set(key, {
+        cluster: sample.cluster,
+        verb: sample.verb,
+        resource: sample.resource,
+        code: sample.code,
+        count: 1,
+      });
+    this.lastOutcome.set(sample.cluster, sample.code === 0 ? 'unreachable' : 'reachable');
+    this.observer?.(sample);
+  }
+
+  counts(filter: KubeRequestFilter = {}): KubeRequestCount[] {
+    return [...this.counters.values()]
+      .filter(
+        (c) =>
+          (filter.cluster === undefined || c.cluster === filter.cluster) &&
+          (filter.verb === undefined || c.verb === filter.verb) &&
+          (filter.resource === undefined || c.resource === filter.resource) &&
+          (filter.code === undefined || c.code === filter.code),
+      )
+      .map((c) => ({ ...c }));
+  }
+
+  total(filter: KubeRequestFilter = {}): number {
+    return this.counts(filter).reduce((sum, c) => sum + c.count, 0);
+  }
+
+  reset(): void {
+    this.counters.clear();
+  }
+
+  reachability(cluster: string): ClusterReachability {
+    return this.lastOutcome.get(cluster) ?? 'unknown';
+  }
+}
