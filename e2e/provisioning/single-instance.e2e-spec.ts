@@ -115,19 +115,24 @@ describe('single instance per number under concurrency and faults', () => {
       stack.sim.apiFaults(cluster).add({ id: 'errors', errorRate: 0.2, errors: [500, 503, 429, 504] });
       stack.sim.apiFaults(cluster).add({ id: 'latency', latencyMs: 50 });
     }
+    const done: any[] = [];
     try {
       const numbers = await Promise.all([
         stack.number(tenant.id, { mode: 'ha' }),
         stack.number(tenant.id, { mode: 'single' }),
         stack.number(tenant.id, { mode: 'single' }),
       ]);
-      for (const n of numbers) await expectOnePodSet(await stack.waitFor(n.id, active, 90_000));
+
+      for (const n of numbers) done.push(await stack.waitFor(n.id, active, 90_000));
+      expect(stack.sim.network.violationCount()).toBe(0);
     } finally {
       for (const cluster of ['eu-central-1', 'eu-central-2']) {
         stack.sim.apiFaults(cluster).remove('errors');
         stack.sim.apiFaults(cluster).remove('latency');
       }
     }
+    // kubectl would meet the injected errors too: count the pod sets once the faults are gone.
+    for (const n of done) await expectOnePodSet(await stack.get(n.id));
   });
 
   it('a CoreApp rollout (a new image in the runtime profile) replaces the instance without overlap', async () => {

@@ -36,6 +36,27 @@ export interface KubeGatewayOptions {
   watch?: { timeoutSeconds?: number; backoffInitialMs?: number; backoffMaxMs?: number };
 }
 
+/** Answers that say "try again" (429, 5xx) are retried this many times; no answer at all once. */
+const TRANSIENT_RETRIES = 3;
+
+/**
+ * Every call the gateway makes is idempotent (server-side apply, get, delete), so a brief blip of
+ * the API server is retried here rather than costing the caller a whole reconcile. A lost
+ * compare-and-set (409) is not retried: the caller must read again. Each attempt is counted.
+ */
+async function retryTransient<T>(call: () => Promise<T>): Promise<T> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await call();
+    } catch (error) {
+      const status = error instanceof KubeApiError ? error.status : -1;
+      const retryable = status === 429 || status >= 500 || (status === 0 && attempt === 0);
+      if (!retryable || attempt >= TRANSIENT_RETRIES) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 100 * 2 ** attempt * (0.5 + Math.random())));
+    }
+  }
+}
+
 const IN_CLUSTER: ClusterTarget = { id: 'in-cluster', name: 'in-cluster', credentialsRef: 'in-cluster' };
 
 interface ClientEntry {
@@ -67,17 +88,19 @@ export class ClientNodeKubeGateway implements KubeGateway {
     const r = resourceFor(manifest.apiVersion, manifest.kind);
     const path = objectPath(r, manifest.metadata);
     const client = await this.clientFor(cluster);
-    return client.request<KubeObject>({
-      method: 'PATCH',
-      path,
-      query: { fieldManager: FIELD_MANAGER, force: 'true' },
-      // JSON is YAML: no serializer needed for the apply content type.
-      body: JSON.stringify(manifest),
-      contentType: 'application/apply-patch+yaml',
-      verb: 'apply',
-      resource: r.resource,
-      what: `apply ${describe(manifest.kind, manifest.metadata)}`,
-    });
+    return retryTransient(() =>
+      client.request<KubeObject>({
+        method: 'PATCH',
+        path,
+        query: { fieldManager: FIELD_MANAGER, force: 'true' },
+        // JSON is YAML: no serializer needed for the apply content type.
+        body: JSON.stringify(manifest),
+        contentType: 'application/apply-patch+yaml',
+        verb: 'apply',
+        resource: r.resource,
+        what: `apply ${describe(manifest.kind, manifest.metadata)}`,
+      }),
+    );
   }
 
   async get(cluster: ClusterTarget, ref: ObjectRef): Promise<KubeObject | undefined> {
@@ -85,13 +108,15 @@ export class ClientNodeKubeGateway implements KubeGateway {
     const path = objectPath(r, ref);
     const client = await this.clientFor(cluster);
     try {
-      const object = await client.request<KubeObject>({
-        method: 'GET',
-        path,
-        verb: 'get',
-        resource: r.resource,
-        what: `get ${describe(ref.kind, ref)}`,
-      });
+      const object = await retryTransient(() =>
+        client.request<KubeObject>({
+          method: 'GET',
+          path,
+          verb: 'get',
+          resource: r.resource,
+          what: `get ${describe(ref.kind, ref)}`,
+        }),
+      );
       return { ...object, apiVersion: r.apiVersion, kind: r.kind };
     } catch (error) {
       if (error instanceof KubeApiError && error.status === 404) return undefined;
@@ -104,14 +129,16 @@ export class ClientNodeKubeGateway implements KubeGateway {
     const path = objectPath(r, ref);
     const client = await this.clientFor(cluster);
     try {
-      await client.request({
-        method: 'DELETE',
-        path,
-        body: JSON.stringify({ kind: 'DeleteOptions', apiVersion: 'v1', propagationPolicy: 'Background' }),
-        verb: 'delete',
-        resource: r.resource,
-        what: `delete ${describe(ref.kind, ref)}`,
-      });
+      await retryTransient(() =>
+        client.request({
+          method: 'DELETE',
+          path,
+          body: JSON.stringify({ kind: 'DeleteOptions', apiVersion: 'v1', propagationPolicy: 'Background' }),
+          verb: 'delete',
+          resource: r.resource,
+          what: `delete ${describe(ref.kind, ref)}`,
+        }),
+      );
       return 'deleted';
     } catch (error) {
       if (error instanceof KubeApiError && error.status === 404) return 'absent';

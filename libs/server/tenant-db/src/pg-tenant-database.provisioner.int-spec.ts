@@ -105,12 +105,16 @@ describe('PgTenantDatabaseProvisioner on the local PostgreSQL', () => {
   });
 
   it('refuses names that are not plain identifiers, and no error carries a password', async () => {
-    await expect(provisioner.ensure({ name: 'Robert"; DROP ROLE postgres; --', password: 'x' })).rejects.toBeInstanceOf(
-      TenantDatabaseError,
-    );
+    await expect(
+      provisioner.ensure({ name: 'Robert"; DROP ROLE postgres; --', password: 'x' }),
+    ).rejects.toBeInstanceOf(TenantDatabaseError);
     await expect(provisioner.remove('UPPER', 'drop')).rejects.toBeInstanceOf(TenantDatabaseError);
-    const broken = new PgTenantDatabaseProvisioner({ adminUrl: 'postgresql://postgres@127.0.0.1:1/postgres' });
-    const error = await broken.ensure({ name: fresh(), password: 'the-secret-password-42' }).catch((e: Error) => e);
+    const broken = new PgTenantDatabaseProvisioner({
+      adminUrl: 'postgresql://postgres@127.0.0.1:1/postgres',
+    });
+    const error = await broken
+      .ensure({ name: fresh(), password: 'the-secret-password-42' })
+      .catch((e: Error) => e);
     expect(error).toBeInstanceOf(TenantDatabaseError);
     expect(String((error as Error).message)).not.toContain('the-secret-password-42');
     await broken.close();

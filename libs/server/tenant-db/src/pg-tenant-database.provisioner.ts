@@ -28,6 +28,7 @@ const quoteLiteral = (value: string) => `'${value.replace(/'/g, "''")}'`;
  */
 export class PgTenantDatabaseProvisioner implements TenantDatabaseProvisioner {
   private readonly pool: Pool;
+  private closed = false;
 
   constructor(options: { adminUrl: string; poolMax?: number }) {
     this.pool = new Pool({ connectionString: options.adminUrl, max: options.poolMax ?? 4 });
@@ -90,7 +91,14 @@ export class PgTenantDatabaseProvisioner implements TenantDatabaseProvisioner {
   }
 
   async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
     await this.pool.end();
+  }
+
+  /** Nest calls this on shutdown when the provisioner is a provider. */
+  onApplicationShutdown(): Promise<void> {
+    return this.close();
   }
 
   private async run(what: string, action: () => Promise<void>): Promise<void> {
@@ -115,9 +123,7 @@ function checkName(name: string): string {
 }
 
 function codeOf(error: unknown): string {
-  return typeof error === 'object' && error !== null && 'code' in error
-    ? String((error as { code: unknown }).code)
-    : '';
+  return typeof error === 'object' && error !== null && 'code' in error ? String(error.code) : '';
 }
 
 export function createTenantDatabaseProvisioner(options: {

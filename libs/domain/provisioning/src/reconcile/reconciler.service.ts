@@ -273,7 +273,7 @@ export class Reconciler {
           const guarded = await this.guardCoreApp(number, placement, manifest, liveOf(manifest));
           if (guarded === 'superseded') return 'superseded';
         }
-        const object = await this.kube.apply(target, manifest as KubeObject);
+        const object = await this.kube.apply(target, manifest);
         written.set(`${object.kind}/${object.metadata.name}`, object);
       }
       this.logger.log(
