@@ -1,19 +1,24 @@
-// Provisioning benchmark: N numbers through the real API, a real worker process, PostgreSQL, Redis
-// and the emulator with instant pod stages. Prints one JSON document.
+// Provisioning benchmark: N numbers through the real API, a real worker, PostgreSQL, Redis and the
+// emulator with instant pod stages, each its own process as in production (the emulator blocking
+// the API's event loop would measure the emulator). Prints one JSON document.
 //
-//   node tools/testing/run-ts.cjs bench/provision/provision.bench.ts [--numbers 1000] [--concurrency 25]
+//   node tools/testing/run-ts.cjs bench/provision/provision.bench.ts [--numbers 1000] [--concurrency 25] [--profile]
 //
-// Kubernetes API requests are counted where they arrive (the emulator's API servers), so they
-// include everything the worker sends: applies, reads, deletes, and its watch caches' lists and watches.
+// --profile writes a CPU profile of the worker to .tmp-profile/ (open it in Chrome DevTools).
+//
+// Kubernetes API requests are the worker's own count (`bsp_kube_api_requests_total` on its
+// /metrics): applies, reads, deletes, and its watch caches' lists and watches.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Queue } from 'bullmq';
 import { Client } from 'pg';
-import { createApiApp } from '../../apps/api/src/api-app';
+import { parse as parseYaml } from 'yaml';
 import { applyMigrations } from '../../libs/server/db/src/migration-runner';
-import { startSimulation } from '../../libs/kube-sim/src/index';
 import { PgTenantDatabaseProvisioner } from '../../libs/server/tenant-db/src/index';
 
 const ROOT = resolve(__dirname, '../..');
@@ -25,7 +30,79 @@ const NUMBERS = arg('numbers', 1000);
 const CONCURRENCY = arg('concurrency', 25);
 const PG = process.env.BENCH_PG_URL ?? 'postgresql://postgres@127.0.0.1:5432';
 const REDIS = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379';
-const WRITE_VERBS = new Set(['create', 'update', 'patch', 'delete', 'deletecollection']);
+const WRITE_VERBS = new Set(['apply', 'delete']);
+
+interface Child {
+  process: ChildProcess;
+  log: string[];
+}
+
+/** Starts a process and waits until its output contains `ready`. */
+async function startChild(
+  args: string[],
+  env: Record<string, string>,
+  ready: RegExp,
+): Promise<Child & { match: RegExpMatchArray }> {
+  const child = spawn(process.execPath, args, {
+    cwd: ROOT,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const log: string[] = [];
+  child.stdout.on('data', (d: Buffer) => log.push(d.toString()));
+  child.stderr.on('data', (d: Buffer) => log.push(d.toString()));
+  for (let i = 0; i < 1200; i++) {
+    const match = ready.exec(log.join(''));
+    if (match) return { process: child, log, match };
+    if (child.exitCode !== null) break;
+    await sleep(100);
+  }
+  throw new Error(`${args.join(' ')} did not start:\n${log.join('').slice(-3000)}`);
+}
+
+async function stopChild(child: Child): Promise<void> {
+  if (child.process.exitCode !== null || child.process.signalCode !== null) return;
+  const exited = new Promise((r) => child.process.once('exit', r));
+  child.process.kill('SIGTERM');
+  const timer = setTimeout(() => child.process.kill('SIGKILL'), 10_000);
+  await exited;
+  clearTimeout(timer);
+}
+
+/** Reconciles the worker ran, by outcome, from its Prometheus metrics. */
+async function reconciles(metricsUrl: string): Promise<Record<string, number>> {
+  const text = await (await fetch(`${metricsUrl}/metrics`)).text();
+  const out: Record<string, number> = {};
+  for (const m of text.matchAll(/^bsp_reconcile_total\{outcome="([^"]+)"\} (\d+)/gm))
+    out[m[1]!] = Number(m[2]);
+  return out;
+}
+
+/** The worker's Kubernetes request counts by verb, from its Prometheus metrics. */
+async function kubeRequests(metricsUrl: string): Promise<Record<string, number>> {
+  const text = await (await fetch(`${metricsUrl}/metrics`)).text();
+  const byVerb: Record<string, number> = {};
+  for (const line of text.split('\n')) {
+    const m = /^bsp_kube_api_requests_total\{([^}]*)\} (\d+)/.exec(line);
+    if (!m) continue;
+    const verb = /verb="([^"]+)"/.exec(m[1]!)?.[1] ?? '?';
+    byVerb[verb] = (byVerb[verb] ?? 0) + Number(m[2]);
+  }
+  return byVerb;
+}
+
+const sum = (byVerb: Record<string, number>, only?: Set<string>) =>
+  Object.entries(byVerb).reduce((n, [verb, count]) => (only && !only.has(verb) ? n : n + count), 0);
+
+async function freePort(): Promise<number> {
+  const { createServer } = await import('node:net');
+  return new Promise((resolve) => {
+    const server = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -87,33 +164,39 @@ async function main(): Promise<void> {
   };
   Object.assign(process.env, env);
 
-  const sim = await startSimulation({
-    clusters: [
-      {
-        name: 'eu-central-1',
-        region: 'eu-central',
-        zones: ['eu-central-1a', 'eu-central-1b'],
-        nodesPerZone: 10,
-      },
-      { name: 'eu-central-2', region: 'eu-central', zones: ['eu-central-2a'], nodesPerZone: 20 },
+  const simDir = mkdtempSync(join(tmpdir(), 'bench-sim-'));
+  const kubeconfig = join(simDir, 'kubeconfig');
+  const sim = await startChild(
+    [
+      '--import',
+      'tsx',
+      'apps/kube-sim/src/main.ts',
+      '--cluster',
+      'name=eu-central-1,region=eu-central,zones=eu-central-1a,eu-central-1b,nodes=10',
+      '--cluster',
+      'name=eu-central-2,region=eu-central,zones=eu-central-2a,nodes=20',
+      '--timings',
+      'instant',
+      '--kubeconfig',
+      kubeconfig,
     ],
-    timings: 'instant',
-  });
-  const requests = { total: 0, writes: 0, byVerb: {} as Record<string, number> };
-  for (const c of sim.clusters) {
-    const faults = sim.apiFaults(c.name);
-    const decide = faults.decide.bind(faults);
-    faults.decide = (info) => {
-      requests.total++;
-      requests.byVerb[info.verb] = (requests.byVerb[info.verb] ?? 0) + 1;
-      if (WRITE_VERBS.has(info.verb)) requests.writes++;
-      return decide(info);
-    };
-  }
+    {},
+    /kubeconfig: /,
+  );
+  const kc = parseYaml(readFileSync(kubeconfig, 'utf8')) as {
+    clusters: { name: string; cluster: { server: string } }[];
+  };
+  const clusters = [
+    { name: 'eu-central-1', zone: 'eu-central-1a' },
+    { name: 'eu-central-2', zone: 'eu-central-2a' },
+  ].map((c) => ({ ...c, url: kc.clusters.find((k) => k.name === c.name)!.cluster.server }));
 
-  const api = await createApiApp({ logStream: { write: () => undefined } });
-  await api.listen(0, '127.0.0.1');
-  const url = (await api.getUrl()).replace('[::1]', '127.0.0.1');
+  const api = await startChild(
+    [resolve(ROOT, 'tools/testing/run-ts.cjs'), 'apps/api/src/main.ts'],
+    { ...env, API_PORT: String(await freePort()) },
+    /API listening on (http:\S+)/,
+  );
+  const url = api.match[1]!.replace('[::1]', '127.0.0.1');
   const call = async (method: string, path: string, token: string | null, body?: unknown) => {
     const res = await fetch(`${url}${path}`, {
       method,
@@ -126,37 +209,33 @@ async function main(): Promise<void> {
   };
   const token = (await call('POST', '/v1/auth/login', null, { email: adminEmail, password: adminPassword }))
     .accessToken as string;
-  for (const c of sim.clusters) {
+  for (const c of clusters) {
     await call('POST', '/v1/clusters', token, {
       name: c.name,
       region: 'eu-central',
-      zone: c.zones[0],
+      zone: c.zone,
       apiServerUrl: c.url,
-      credentialsRef: `kubeconfig:${sim.kubeconfigPath}#${c.name}`,
+      credentialsRef: `kubeconfig:${kubeconfig}#${c.name}`,
       capacity: NUMBERS * 2,
     });
   }
   const tenant = await call('POST', '/v1/tenants', token, { name: 'Bench Retail', dataRegion: 'eu-central' });
 
-  const worker: ChildProcess = spawn(
-    process.execPath,
-    [resolve(ROOT, 'tools/testing/run-ts.cjs'), 'apps/worker/src/main.ts'],
-    {
-      cwd: ROOT,
-      env: { ...process.env, ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
+  const worker = await startChild(
+    [
+      ...(process.argv.includes('--profile') ? ['--cpu-prof', '--cpu-prof-dir=.tmp-profile'] : []),
+      resolve(ROOT, 'tools/testing/run-ts.cjs'),
+      'apps/worker/src/main.ts',
+    ],
+    env,
+    /worker running; probes and metrics on (http:\S+)/,
   );
-  const workerLog: string[] = [];
-  worker.stdout!.on('data', (d: Buffer) => workerLog.push(d.toString()));
-  worker.stderr!.on('data', (d: Buffer) => workerLog.push(d.toString()));
-  for (let i = 0; i < 600 && !workerLog.join('').includes('worker running'); i++) await sleep(100);
-  if (!workerLog.join('').includes('worker running'))
-    throw new Error(`worker did not start: ${workerLog.join('')}`);
+  const metricsUrl = worker.match[1]!.replace('[::1]', '127.0.0.1');
   await sleep(1000); // watch caches list their clusters
-  const pid = worker.pid!;
+  const pid = worker.process.pid!;
   const cpuBefore = cpuSeconds(pid);
-  const requestsBefore = { ...requests, byVerb: { ...requests.byVerb } };
+  const otherCpuBefore = { api: cpuSeconds(api.process.pid!), emulator: cpuSeconds(sim.process.pid!) };
+  const requestsBefore = await kubeRequests(metricsUrl);
 
   // Provision.
   const started = Date.now();
@@ -198,27 +277,32 @@ async function main(): Promise<void> {
     ).rows[0].t,
   );
   const cpuProvision = cpuSeconds(pid) - cpuBefore;
-  const provisionSeconds = (lastActive - started) / 1000;
-  const provisionRequests = {
-    total: requests.total - requestsBefore.total,
-    writes: requests.writes - requestsBefore.writes,
-    byVerb: Object.fromEntries(
-      Object.entries(requests.byVerb).map(([v, n]) => [v, n - (requestsBefore.byVerb[v] ?? 0)]),
-    ),
+  const otherCpu = {
+    api: cpuSeconds(api.process.pid!) - otherCpuBefore.api,
+    emulator: cpuSeconds(sim.process.pid!) - otherCpuBefore.emulator,
   };
+  const provisionSeconds = (lastActive - started) / 1000;
+  const requestsAfter = await kubeRequests(metricsUrl);
+  const reconcileOutcomes = await reconciles(metricsUrl);
+  const byVerb = Object.fromEntries(
+    Object.entries(requestsAfter).map(([v, n]) => [v, n - (requestsBefore[v] ?? 0)]),
+  );
+  const provisionRequests = { total: sum(byVerb), writes: sum(byVerb, WRITE_VERBS), byVerb };
   const latencies = latencyRows.map((r) => Number(r.ms)).sort((a, b) => a - b);
 
   // A full resync with nothing to change.
   await sleep(3000);
   const dbWrites = async () => {
-    // Statistics reach pg_stat after each backend's next flush (at most a second or so).
-    await sleep(1500);
+    // Backends report row counts to pg_stat when a transaction ends at least a second after their
+    // last report, or after 10 s idle: wait for every pooled connection's report.
+    await sleep(11_500);
     const { rows } = await pg.query(
       `SELECT coalesce(sum(n_tup_ins + n_tup_upd + n_tup_del), 0) AS w FROM pg_stat_user_tables WHERE relname <> '_prisma_migrations'`,
     );
     return Number(rows[0].w);
   };
-  const writesBefore = { kube: requests.writes, db: await dbWrites(), total: requests.total };
+  const kubeBefore = await kubeRequests(metricsUrl);
+  const writesBefore = { kube: sum(kubeBefore, WRITE_VERBS), db: await dbWrites(), total: sum(kubeBefore) };
   const queueOpts = {
     connection: { host: '127.0.0.1', port: 6379, maxRetriesPerRequest: null },
     prefix: `${prefix}:bull`,
@@ -244,9 +328,10 @@ async function main(): Promise<void> {
     await sleep(100);
   }
   const resyncSeconds = (Date.now() - resyncStarted) / 1000;
+  const kubeAfter = await kubeRequests(metricsUrl);
   const resync = {
-    kubeWrites: requests.writes - writesBefore.kube,
-    kubeRequests: requests.total - writesBefore.total,
+    kubeWrites: sum(kubeAfter, WRITE_VERBS) - writesBefore.kube,
+    kubeRequests: sum(kubeAfter) - writesBefore.total,
     dbRowWrites: (await dbWrites()) - writesBefore.db,
   };
 
@@ -273,6 +358,8 @@ async function main(): Promise<void> {
       ),
       p99: Math.round(percentile(createLatencies, 99)),
     },
+    reconcilesPerNumber: Math.round((sum(reconcileOutcomes) / NUMBERS) * 10) / 10,
+    reconcileOutcomes,
     kubeApiRequestsPerNumber: Math.round((provisionRequests.total / NUMBERS) * 10) / 10,
     kubeApiWritesPerNumber: Math.round((provisionRequests.writes / NUMBERS) * 10) / 10,
     kubeApiRequestsByVerb: provisionRequests.byVerb,
@@ -282,6 +369,10 @@ async function main(): Promise<void> {
       cpuCoresAverage: Math.round((cpuProvision / provisionSeconds) * 100) / 100,
       peakRssMiB: peakRssMiB(pid),
     },
+    otherProcessesCpuSeconds: {
+      api: Math.round(otherCpu.api * 10) / 10,
+      emulator: Math.round(otherCpu.emulator * 10) / 10,
+    },
   };
   process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
 
@@ -290,10 +381,10 @@ async function main(): Promise<void> {
   await provisioning.obliterate({ force: true }).catch(() => undefined);
   await maintenance.close();
   await provisioning.close();
-  worker.kill('SIGTERM');
-  await new Promise((r) => worker.once('exit', r));
-  await api.close();
-  await sim.stop();
+  await stopChild(worker);
+  await stopChild(api);
+  await stopChild(sim);
+  rmSync(simDir, { recursive: true, force: true });
   const { rows: ids } = await pg.query<{ id: string }>('SELECT id FROM phone_numbers');
   await pg.end();
   const tenantDbs = new PgTenantDatabaseProvisioner({ adminUrl: `${PG}/postgres`, poolMax: 6 });

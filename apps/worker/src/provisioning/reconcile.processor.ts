@@ -85,15 +85,9 @@ export class ReconcileProcessor extends WorkerHost implements OnApplicationBoots
       detail: 'reason' in outcome ? outcome.reason : null,
     });
     const again = await this.requests.takeDirty(numberId);
-    if (outcome.kind === 'waiting' || again) {
-      const waits = (job.data.waits ?? 0) + 1;
-      const delay = again
-        ? 0
-        : Math.min(
-            MAX_REQUEUE_MS,
-            outcome.kind === 'waiting' ? outcome.requeueAfterMs * 2 ** Math.min(waits - 1, 4) : 0,
-          );
-      await job.updateData({ ...job.data, waits: again ? 0 : waits });
+    const delay = again ? 0 : requeueDelay(outcome, job.data.waits ?? 0);
+    if (delay !== undefined) {
+      await job.updateData({ ...job.data, waits: again ? 0 : (job.data.waits ?? 0) + 1 });
       await job.moveToDelayed(Date.now() + delay, token);
       throw new DelayedError();
     }
@@ -107,6 +101,20 @@ export class ReconcileProcessor extends WorkerHost implements OnApplicationBoots
       { jobId: job.id, numberId: job.data.numberId, attempt: job.attemptsMade, error: error.message },
       'reconcile failed',
     );
+  }
+}
+
+/** When the same job should run again: waiting for the cluster backs off; no capacity waits long. */
+function requeueDelay(outcome: ReconcileOutcome, waits: number): number | undefined {
+  switch (outcome.kind) {
+    case 'waiting':
+      return Math.min(MAX_REQUEUE_MS, outcome.requeueAfterMs * 2 ** Math.min(waits, 4));
+    case 'failed':
+      return outcome.retryAfterMs;
+    case 'converged':
+    case 'superseded':
+    case 'gone':
+      return undefined;
   }
 }
 

@@ -1162,7 +1162,13 @@ export class ObjectStore {
 
   private finalizeNamespace(nsObj: KubeObject): void {
     const ns = nsObj.metadata?.name ?? '';
-    if ((this.namespaceFinalizeAt.get(ns) ?? 0) > Date.now()) return;
+    const wait = (this.namespaceFinalizeAt.get(ns) ?? 0) - Date.now();
+    if (wait > 0) {
+      // A timer may fire a little before the wall clock reaches its time: look again then, or
+      // nothing would ever start deleting the namespace's content.
+      setTimeout(() => this.enqueueGc(refKey(this.resolve('namespaces'), '', ns)), wait).unref();
+      return;
+    }
     let remaining = 0;
     for (const def of this.registry.all) {
       if (!def.namespaced) continue;

@@ -315,8 +315,9 @@ describe('ClientNodeKubeGateway against kube-sim', () => {
       expect(error).toMatchObject({ status: 0, retryable: true });
       expect(error.message).toContain('no answer within 300 ms');
       expect(g.reachability('kc-b')).toBe('unreachable');
+      // No answer is retried once (every gateway call is idempotent); both attempts are counted.
       expect(g.requestCounts()).toEqual([
-        { cluster: 'kc-b', verb: 'get', resource: 'secrets', code: 0, count: 1 },
+        { cluster: 'kc-b', verb: 'get', resource: 'secrets', code: 0, count: 2 },
       ]);
     } finally {
       sim.apiFaults('kc-b').remove(rule.id);

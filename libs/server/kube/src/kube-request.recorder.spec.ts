@@ -16,14 +16,23 @@ describe('KubeRequestRecorder', () => {
     recorder.record(sample(200));
     recorder.record(sample(409));
     expect(recorder.reachability('eu-1')).toBe('reachable');
+    // One timeout under load is not a lost cluster; three in a row without any answer are.
+    recorder.record(sample(0, 'get'));
+    recorder.record(sample(0, 'get'));
+    expect(recorder.reachability('eu-1')).toBe('reachable');
     recorder.record(sample(0, 'get'));
     expect(recorder.reachability('eu-1')).toBe('unreachable');
     expect(recorder.counts({ code: 200 })).toEqual([
       { cluster: 'eu-1', verb: 'apply', resource: 'statefulsets', code: 200, count: 2 },
     ]);
-    expect(recorder.total()).toBe(4);
-    expect(recorder.total({ verb: 'get' })).toBe(1);
-    expect(seen).toHaveLength(4);
+    expect(recorder.total()).toBe(6);
+    expect(recorder.total({ verb: 'get' })).toBe(3);
+    expect(seen).toHaveLength(6);
+    recorder.record(sample(200));
+    expect(recorder.reachability('eu-1')).toBe('reachable');
+    recorder.record(sample(0, 'get'));
+    recorder.record(sample(0, 'get'));
+    recorder.record(sample(0, 'get'));
     recorder.reset();
     expect(recorder.total()).toBe(0);
     expect(recorder.reachability('eu-1')).toBe('unreachable');

@@ -28,12 +28,16 @@ export interface KubeRequestCount {
 export type KubeRequestFilter = Partial<Pick<KubeRequestCount, 'cluster' | 'verb' | 'resource' | 'code'>>;
 
 /**
- * Exact request counts per cluster/verb/resource/code and each cluster's reachability, which is
- * the outcome of its latest finished request: any HTTP answer means reachable, none means not.
+ * Exact request counts per cluster/verb/resource/code and each cluster's reachability: any HTTP
+ * answer means reachable; it becomes unreachable only after UNREACHABLE_AFTER requests in a row got
+ * no answer, so one timeout under load does not take a cluster out of placement.
  */
+const UNREACHABLE_AFTER = 3;
+
 export class KubeRequestRecorder {
   private readonly counters = new Map<string, KubeRequestCount>();
   private readonly lastOutcome = new Map<string, ClusterReachability>();
+  private readonly silentInARow = new Map<string, number>();
 
   constructor(private readonly observer?: KubeRequestObserver) {}
 
@@ -49,7 +53,16 @@ export class KubeRequestRecorder {
         code: sample.code,
         count: 1,
       });
-    this.lastOutcome.set(sample.cluster, sample.code === 0 ? 'unreachable' : 'reachable');
+    if (sample.code !== 0) {
+      this.silentInARow.set(sample.cluster, 0);
+      this.lastOutcome.set(sample.cluster, 'reachable');
+    } else {
+      const silent = (this.silentInARow.get(sample.cluster) ?? 0) + 1;
+      this.silentInARow.set(sample.cluster, silent);
+      if (silent >= UNREACHABLE_AFTER || !this.lastOutcome.has(sample.cluster)) {
+        this.lastOutcome.set(sample.cluster, 'unreachable');
+      }
+    }
     this.observer?.(sample);
   }
 

@@ -3,7 +3,13 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { systemCaller } from '@bsp/auth';
 import type { NumberState, Prisma } from '@bsp/db';
 import { AuditService } from '@bsp/domain-audit';
-import type { ClusterTarget, KubeGateway, KubeObject, ManagedObjectCache } from '@bsp/kube';
+import {
+  type ClusterTarget,
+  KubeApiError,
+  type KubeGateway,
+  type KubeObject,
+  type ManagedObjectCache,
+} from '@bsp/kube';
 import type { TenantDatabaseProvisioner } from '@bsp/tenant-db';
 import { NumberCredentialsService } from '../credentials/number-credentials.service';
 import { selectPlacement } from '../placement/placement.selector';
@@ -25,6 +31,10 @@ const SYSTEM = systemCaller('reconciler');
 const CACHE_SYNC_TIMEOUT_MS = 15_000;
 const WAIT_FOR_PODS_MS = 2_000;
 const WAIT_FOR_NAMESPACE_MS = 1_000;
+/** A number the region has no room for is placed again this often (besides the periodic resync). */
+const NO_CAPACITY_RETRY_MS = 60_000;
+/** Lost compare-and-sets on the CoreApp (its status changes often) before the job retries. */
+const CORE_APP_CAS_ATTEMPTS = 4;
 
 /** The database name and role of a number on the tenant database server (the pods' WA_DB_USERNAME). */
 export function tenantDatabaseName(numberId: string): string {
@@ -155,7 +165,7 @@ export class Reconciler {
    */
   private async place(
     number: NumberWithPlacements,
-  ): Promise<{ kind: 'placed' } | { kind: 'failed'; reason: string }> {
+  ): Promise<{ kind: 'placed' } | { kind: 'failed'; reason: string; retryAfterMs: number }> {
     return this.repository.prisma.$transaction(async (tx) => {
       const locked = await this.repository.lockNumber(tx, number.id);
       if (!locked) return { kind: 'placed' as const };
@@ -171,7 +181,9 @@ export class Reconciler {
         clusters,
         existing: current.placements.map((p) => ({ id: p.id, clusterId: p.clusterId, role: p.role })),
       });
-      if (selection.kind === 'no-capacity') return { kind: 'failed' as const, reason: selection.message };
+      if (selection.kind === 'no-capacity') {
+        return { kind: 'failed' as const, reason: selection.message, retryAfterMs: NO_CAPACITY_RETRY_MS };
+      }
       const created: Prisma.InputJsonValue[] = [];
       if (!selection.primary.existingPlacementId) {
         const epoch = locked.fencingEpoch + 1n;
@@ -268,13 +280,18 @@ export class Reconciler {
     const written = new Map<string, KubeObject>();
     if (stale.length > 0) {
       await ensureTenantDatabase();
-      for (const manifest of stale) {
-        if (manifest.kind === 'StatefulSet') {
-          const guarded = await this.guardCoreApp(number, placement, manifest, liveOf(manifest));
-          if (guarded === 'superseded') return 'superseded';
+      for (const wave of applyWaves(stale)) {
+        const objects = await Promise.all(
+          wave.map((m) =>
+            m.kind === 'StatefulSet'
+              ? this.applyCoreApp(target, number, placement, m, liveOf(m) !== undefined)
+              : this.kube.apply(target, m),
+          ),
+        );
+        if (objects.includes('superseded')) return 'superseded';
+        for (const object of objects) {
+          if (object !== 'superseded') written.set(`${object.kind}/${object.metadata.name}`, object);
         }
-        const object = await this.kube.apply(target, manifest);
-        written.set(`${object.kind}/${object.metadata.name}`, object);
       }
       this.logger.log(
         { numberId: number.id, placementId: placement.id, cluster: target.name, applied: stale.length },
@@ -304,32 +321,48 @@ export class Reconciler {
   }
 
   /**
-   * The CoreApp is the one object that can make two instances: before writing it, check that this
-   * reconcile's view of the epoch still holds, and write it only over the version it read (the API
-   * server refuses the apply with 409 if anyone wrote it since, e.g. a failover fencing it).
+   * The CoreApp is the one object that can make two instances. Before writing it: read it from the
+   * API server (the cache may lag behind a fence), refuse to go back to an older epoch, re-check
+   * that this reconcile's epoch and active placement still hold in the database, and write only
+   * over the version just read: if anyone writes it in between (a failover fencing it, its own
+   * controller's status), the API server answers 409 and the steps run again.
    */
-  private async guardCoreApp(
+  private async applyCoreApp(
+    target: ClusterTarget,
     number: NumberWithPlacements,
     placement: PlacementWithCluster,
     manifest: KubernetesManifest,
-    live: KubeObject | undefined,
-  ): Promise<'ok' | 'superseded'> {
-    const liveEpoch = live?.metadata.annotations?.['bsp.io/fencing-epoch'];
-    if (liveEpoch !== undefined && /^\d+$/.test(liveEpoch) && BigInt(liveEpoch) > placement.epoch)
-      return 'superseded';
-    const spec = manifest.spec as { replicas?: number } | undefined;
-    if ((spec?.replicas ?? 0) > 0) {
-      const fencing = await this.repository.currentFencing(number.id);
-      if (fencing.activePlacementId !== placement.id || fencing.fencingEpoch !== placement.epoch)
+    exists: boolean,
+  ): Promise<KubeObject | 'superseded'> {
+    const ref = {
+      apiVersion: manifest.apiVersion,
+      kind: manifest.kind,
+      namespace: manifest.metadata.namespace,
+      name: manifest.metadata.name,
+    };
+    for (let attempt = 1; ; attempt++) {
+      const live = exists || attempt > 1 ? await this.kube.get(target, ref) : undefined;
+      const liveEpoch = live?.metadata.annotations?.['bsp.io/fencing-epoch'];
+      if (liveEpoch !== undefined && /^\d+$/.test(liveEpoch) && BigInt(liveEpoch) > placement.epoch) {
         return 'superseded';
+      }
+      const spec = manifest.spec as { replicas?: number } | undefined;
+      if ((spec?.replicas ?? 0) > 0) {
+        const fencing = await this.repository.currentFencing(number.id);
+        if (fencing.activePlacementId !== placement.id || fencing.fencingEpoch !== placement.epoch) {
+          return 'superseded';
+        }
+      }
+      const guarded = live?.metadata.resourceVersion
+        ? { ...manifest, metadata: { ...manifest.metadata, resourceVersion: live.metadata.resourceVersion } }
+        : manifest;
+      try {
+        return await this.kube.apply(target, guarded);
+      } catch (error) {
+        if (!(error instanceof KubeApiError) || error.status !== 409 || attempt >= CORE_APP_CAS_ATTEMPTS)
+          throw error;
+      }
     }
-    if (live?.metadata.resourceVersion) {
-      manifest.metadata = {
-        ...manifest.metadata,
-        resourceVersion: live.metadata.resourceVersion,
-      } as KubernetesManifest['metadata'];
-    }
-    return 'ok';
   }
 
   /** Writes the placement only where something changed; a drift repair is audited from the system. */
@@ -500,6 +533,21 @@ export class Reconciler {
     });
     return done ? { kind: 'converged', state: 'deleted', applied: 0, changed: true } : { kind: 'gone' };
   }
+}
+
+/**
+ * The order objects may be written in: the namespace first (everything lives in it), then what
+ * the workloads use (quota and limits before any pod, the service account, secret and volume they
+ * mount), then the workloads. Objects of one wave go out together.
+ */
+const WORKLOAD_KINDS = new Set(['Deployment', 'StatefulSet']);
+function applyWaves(manifests: readonly KubernetesManifest[]): KubernetesManifest[][] {
+  const waves = [
+    manifests.filter((m) => m.kind === 'Namespace'),
+    manifests.filter((m) => m.kind !== 'Namespace' && !WORKLOAD_KINDS.has(m.kind)),
+    manifests.filter((m) => WORKLOAD_KINDS.has(m.kind)),
+  ];
+  return waves.filter((w) => w.length > 0);
 }
 
 function describeWait(pending: readonly ObservedPodSet[]): string {
