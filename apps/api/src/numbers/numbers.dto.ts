@@ -45,4 +45,10 @@ export class ListNumbersQueryDto extends PageQueryDto {
   @IsOptional()
   @IsIn(NUMBER_STATES)
   state?: NumberState;
+
+  @ApiPropertyOptional({ example: 'eu-central', description: 'Only numbers in this data-residency region' })
+  @IsOptional()
+  @IsString()
+  @Matches(REGION_PATTERN, { message: 'region must look like eu-central' })
+  region?: string;
 }

@@ -228,6 +228,25 @@ describe('phone numbers', () => {
       );
     });
 
+    it('filters by region', async () => {
+      const elsewhere = await api.request('POST', `/v1/tenants/${own.id}/numbers`, {
+        token: admin,
+        body: { phoneNumber: freshPhoneNumber(), region: 'us-east' },
+      });
+      expectStatus(elsewhere, 201);
+      const us = await api.request('GET', `/v1/tenants/${own.id}/numbers?region=us-east`, { token: admin });
+      expectStatus(us, 200);
+      expect(us.body.items.map((n: any) => n.id)).toEqual([elsewhere.body.id]);
+      const eu = await api.request('GET', `/v1/tenants/${own.id}/numbers?region=eu-central&limit=200`, {
+        token: admin,
+      });
+      expect(eu.body.items.map((n: any) => n.id)).not.toContain(elsewhere.body.id);
+      expectFieldError(
+        await api.request('GET', `/v1/tenants/${own.id}/numbers?region=Not%20A%20Region`, { token: admin }),
+        'region',
+      );
+    });
+
     it("is 404 for another tenant's number and list, and for an unknown id", async () => {
       const other = await createTenant(api, admin);
       const otherAdmin = await createUser(api, admin, 'tenant_admin', other.id);

@@ -31,6 +31,7 @@ export class NumbersRepository {
     tenantId: string;
     onlyIds: readonly string[] | null;
     state?: NumberState;
+    region?: string;
     after?: KeysetPosition;
     take: number;
   }): Promise<PhoneNumber[]> {
@@ -39,6 +40,7 @@ export class NumbersRepository {
         tenantId: options.tenantId,
         ...(options.onlyIds !== null && { id: { in: [...options.onlyIds] } }),
         ...(options.state && { state: options.state }),
+        ...(options.region && { region: options.region }),
         ...afterCursor(options.after),
       },
       orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],

@@ -90,7 +90,7 @@ export class NumbersService {
   async list(
     caller: Caller,
     tenantId: string,
-    query: { cursor?: string; limit: number; state?: NumberState },
+    query: { cursor?: string; limit: number; state?: NumberState; region?: string },
   ): Promise<Page<NumberResponse>> {
     await this.tenants.getAccessible(caller, tenantId);
     const p = caller.principal;
@@ -98,6 +98,7 @@ export class NumbersService {
       tenantId,
       onlyIds: p.kind === 'api_key' && p.numberIds.length > 0 ? p.numberIds : null,
       state: query.state,
+      region: query.region,
       after: decodeCursor(query.cursor),
       take: query.limit + 1,
     });
