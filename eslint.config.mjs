@@ -3,9 +3,12 @@ import nx from '@nx/eslint-plugin';
 import prettier from 'eslint-config-prettier';
 import tseslint from 'typescript-eslint';
 
-/** Which kinds of project may import which. Test files may also import the testing library. */
+/**
+ * Which kinds of project may import which. Test files may also import the testing library and the
+ * Kubernetes emulator (infrastructure is tested against it, as against real PostgreSQL and Redis).
+ */
 function boundaries(inTests) {
-  const extra = inTests ? ['type:testing'] : [];
+  const extra = inTests ? ['type:testing', 'type:sim'] : [];
   return {
     enforceBuildableLibDependency: false,
     allow: [],
@@ -41,6 +44,7 @@ export default tseslint.config(
       '**/*.mjs',
       '**/*.mts',
       '**/*.js',
+      '**/*.cjs',
     ],
   },
   js.configs.recommended,

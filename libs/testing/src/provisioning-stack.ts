@@ -4,7 +4,6 @@ import { promisify } from 'node:util';
 import type { INestApplication } from '@nestjs/common';
 import { type SimTimings, type Simulation, startSimulation, type TimingPreset } from '@bsp/kube-sim';
 import { Client } from 'pg';
-import { PgTenantDatabaseProvisioner } from '@bsp/tenant-db';
 import { createNumber, createTenant, expectStatus } from './api-fixtures';
 import { appFactory } from './app-factories';
 import { startTestApi, type TestApi } from './test-api';
@@ -162,11 +161,21 @@ async function dropTenantDatabases(databaseUrl: string): Promise<void> {
   const pg = new Client({ connectionString: databaseUrl });
   await pg.connect();
   const { rows } = await pg.query<{ id: string }>('SELECT id FROM phone_numbers').finally(() => pg.end());
-  const provisioner = new PgTenantDatabaseProvisioner({ adminUrl: TEST_PG_ADMIN_URL, poolMax: 2 });
+  const admin = new Client({ connectionString: TEST_PG_ADMIN_URL });
+  await admin.connect();
   try {
-    for (const { id } of rows) await provisioner.remove(`wa_${id.replaceAll('-', '')}`, 'drop');
+    for (const { id } of rows) {
+      const role = `wa_${id.replaceAll('-', '')}`;
+      const owned = await admin.query<{ datname: string }>(
+        'SELECT d.datname FROM pg_database d JOIN pg_roles r ON r.oid = d.datdba WHERE r.rolname = $1',
+        [role],
+      );
+      for (const { datname } of owned.rows)
+        await admin.query(`DROP DATABASE IF EXISTS "${datname}" WITH (FORCE)`);
+      await admin.query(`DROP ROLE IF EXISTS "${role}"`);
+    }
   } finally {
-    await provisioner.close();
+    await admin.end();
   }
 }
 

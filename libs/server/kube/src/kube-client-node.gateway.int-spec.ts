@@ -4,7 +4,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse, stringify } from 'yaml';
 // The emulator is this library's test double; @bsp/testing does not re-export it.
-// eslint-disable-next-line @nx/enforce-module-boundaries
 import {
   generateTlsMaterial,
   ObjectStore,

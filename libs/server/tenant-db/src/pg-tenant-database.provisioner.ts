@@ -1,4 +1,4 @@
-import { Pool } from 'pg';
+import { Pool, type PoolClient } from 'pg';
 import { scramSha256Verifier } from './scram-verifier';
 import type {
   TenantDatabaseDeletePolicy,
@@ -8,6 +8,8 @@ import type {
 
 const NAME = /^[a-z][a-z0-9_]{0,62}$/;
 const CONNECTION_LIMIT = 50;
+/** First key of the advisory locks taken per role name (the second is the name's hash). */
+const LOCK_CLASS = 72707370;
 /** duplicate_database, duplicate_object, unique_violation (on pg_database / pg_authid when racing). */
 const ALREADY_EXISTS = new Set(['42P04', '42710', '23505']);
 
@@ -40,53 +42,50 @@ export class PgTenantDatabaseProvisioner implements TenantDatabaseProvisioner {
     const role = quoteIdent(name);
     const attributes = `LOGIN CREATEDB NOSUPERUSER NOCREATEROLE NOREPLICATION CONNECTION LIMIT ${CONNECTION_LIMIT}`;
     const password = `PASSWORD ${quoteLiteral(scramSha256Verifier(spec.password))}`;
-    await this.run(`ensure role ${name}`, async () => {
-      const exists = await this.pool.query('SELECT 1 FROM pg_roles WHERE rolname = $1', [name]);
+    await this.run(`ensure ${name}`, name, async (db) => {
+      const exists = await db.query('SELECT 1 FROM pg_roles WHERE rolname = $1', [name]);
       if (exists.rowCount === 0) {
         try {
-          await this.pool.query(`CREATE ROLE ${role} ${attributes} ${password}`);
-          return;
+          await db.query(`CREATE ROLE ${role} ${attributes} ${password}`);
         } catch (error) {
           if (!ALREADY_EXISTS.has(codeOf(error))) throw error;
+          await db.query(`ALTER ROLE ${role} ${attributes} ${password}`);
         }
+      } else {
+        await db.query(`ALTER ROLE ${role} ${attributes} ${password}`);
       }
-      await this.pool.query(`ALTER ROLE ${role} ${attributes} ${password}`);
-    });
-    await this.run(`ensure database ${name}`, async () => {
-      const exists = await this.pool.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
-      if (exists.rowCount === 0) {
+      const database = await db.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
+      if (database.rowCount === 0) {
         try {
-          await this.pool.query(`CREATE DATABASE ${role} OWNER ${role}`);
+          await db.query(`CREATE DATABASE ${role} OWNER ${role}`);
         } catch (error) {
           if (!ALREADY_EXISTS.has(codeOf(error))) throw error;
         }
       }
       // Other numbers' roles (and anyone else) may not even connect.
-      await this.pool.query(`REVOKE ALL ON DATABASE ${role} FROM PUBLIC`);
+      await db.query(`REVOKE ALL ON DATABASE ${role} FROM PUBLIC`);
     });
   }
 
   async remove(rawName: string, policy: TenantDatabaseDeletePolicy): Promise<void> {
     const name = checkName(rawName);
     const role = quoteIdent(name);
-    await this.run(`remove ${name} (${policy})`, async () => {
-      const exists = await this.pool.query('SELECT 1 FROM pg_roles WHERE rolname = $1', [name]);
+    await this.run(`remove ${name} (${policy})`, name, async (db) => {
+      const exists = await db.query('SELECT 1 FROM pg_roles WHERE rolname = $1', [name]);
       if (exists.rowCount === 0) return;
       // Closing the door first: no new sessions, then end the open ones.
-      await this.pool.query(`ALTER ROLE ${role} NOLOGIN PASSWORD NULL`);
-      await this.pool.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = $1', [
-        name,
-      ]);
+      await db.query(`ALTER ROLE ${role} NOLOGIN PASSWORD NULL`);
+      await db.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = $1', [name]);
       if (policy === 'retain') return;
-      const owned = await this.pool.query<{ datname: string }>(
+      const owned = await db.query<{ datname: string }>(
         'SELECT d.datname FROM pg_database d JOIN pg_roles r ON r.oid = d.datdba WHERE r.rolname = $1',
         [name],
       );
       for (const { datname } of owned.rows) {
-        await this.pool.query(`DROP DATABASE IF EXISTS ${quoteIdent(datname)} WITH (FORCE)`);
+        await db.query(`DROP DATABASE IF EXISTS ${quoteIdent(datname)} WITH (FORCE)`);
       }
-      await this.pool.query(`DROP OWNED BY ${role}`);
-      await this.pool.query(`DROP ROLE IF EXISTS ${role}`);
+      await db.query(`DROP OWNED BY ${role}`);
+      await db.query(`DROP ROLE IF EXISTS ${role}`);
     });
   }
 
@@ -101,9 +100,23 @@ export class PgTenantDatabaseProvisioner implements TenantDatabaseProvisioner {
     return this.close();
   }
 
-  private async run(what: string, action: () => Promise<void>): Promise<void> {
+  /**
+   * Runs on one connection holding an advisory lock for the name: two workers changing one role
+   * at once make PostgreSQL fail with "tuple concurrently updated" (XX000).
+   */
+  private async run(what: string, name: string, action: (db: PoolClient) => Promise<void>): Promise<void> {
     try {
-      await action();
+      const db = await this.pool.connect();
+      try {
+        await db.query('SELECT pg_advisory_lock($1, hashtext($2))', [LOCK_CLASS, name]);
+        try {
+          await action(db);
+        } finally {
+          await db.query('SELECT pg_advisory_unlock($1, hashtext($2))', [LOCK_CLASS, name]);
+        }
+      } finally {
+        db.release();
+      }
     } catch (error) {
       // pg errors can quote the statement; keep the code and a generic reason only.
       throw new TenantDatabaseError(

@@ -4,6 +4,8 @@ import { EnvelopeCipher, generateNumberCredentials, parseKeyRing } from '@bsp/cr
 import { type NumberCredential, PrismaService } from '@bsp/db';
 import type { NumberCredentialValues } from '../pod-set/pod-set.types';
 
+const MAX_OPENED = 50_000;
+
 const FIELDS = {
   dbPassword: 'db-password',
   webappAdminPassword: 'webapp-admin-password',
@@ -18,6 +20,11 @@ const FIELDS = {
 @Injectable()
 export class NumberCredentialsService {
   private readonly cipher: EnvelopeCipher;
+  /**
+   * Opened credentials by number: they never change once generated, and every reconcile needs
+   * them to compare the Secret, so the worker keeps them as it keeps the Secrets in its watch cache.
+   */
+  private readonly opened = new Map<string, NumberCredentialValues>();
 
   constructor(
     config: AppConfig,
@@ -37,6 +44,8 @@ export class NumberCredentialsService {
    * the loser's freshly generated values are discarded and everyone opens the stored ones.
    */
   async ensure(number: { id: string; tenantId: string }): Promise<NumberCredentialValues> {
+    const cached = this.opened.get(number.id);
+    if (cached) return cached;
     let row = await this.find(number);
     if (!row) {
       const fresh = generateNumberCredentials();
@@ -53,7 +62,10 @@ export class NumberCredentialsService {
       row = await this.find(number);
       if (!row) throw new Error(`credentials of number ${number.id} vanished after insert`);
     }
-    return this.open(row);
+    const values = this.open(row);
+    if (this.opened.size >= MAX_OPENED) this.opened.delete(this.opened.keys().next().value as string);
+    this.opened.set(number.id, values);
+    return values;
   }
 
   private find(number: { id: string; tenantId: string }): Promise<NumberCredential | null> {

@@ -81,15 +81,17 @@ export class ProvisioningRepository {
     return count === 1;
   }
 
-  /** The epoch and active placement as they are now (not as this reconcile read them). */
+  /** The epoch and active placement as they are now (not as this reconcile read them), in one query. */
   async currentFencing(
     numberId: string,
   ): Promise<{ fencingEpoch: bigint; activePlacementId: string | null }> {
-    const [number, active] = await Promise.all([
-      this.prisma.phoneNumber.findUniqueOrThrow({ where: { id: numberId }, select: { fencingEpoch: true } }),
-      this.prisma.placement.findUnique({ where: { activeNumberId: numberId }, select: { id: true } }),
-    ]);
-    return { fencingEpoch: number.fencingEpoch, activePlacementId: active?.id ?? null };
+    const rows = await this.prisma.$queryRaw<{ fencing_epoch: bigint; active_placement_id: string | null }[]>`
+      SELECT n.fencing_epoch, p.id AS active_placement_id
+      FROM phone_numbers n LEFT JOIN placements p ON p.active_number_id = n.id
+      WHERE n.id = ${numberId}::uuid`;
+    const row = rows[0];
+    if (!row) throw new Error(`number ${numberId} is gone`);
+    return { fencingEpoch: BigInt(row.fencing_epoch), activePlacementId: row.active_placement_id };
   }
 
   updatePlacement(db: Db, id: string, data: Prisma.PlacementUncheckedUpdateInput): Promise<Placement> {
