@@ -47,6 +47,7 @@ describe('worker: maintenance queue', () => {
     // Stop the scheduler's own runs so they cannot race this job for the same rows.
     const queue = app.get<Queue>(getQueueToken(QueueName.Maintenance));
     await queue.removeJobScheduler(JobName.PruneSessions);
+    await queue.removeJobScheduler(JobName.Resync);
     await queue.drain(true);
     await vi.waitFor(
       async () => expect(await queue.getJobCountByTypes('active', 'waiting', 'delayed')).toBe(0),

@@ -25,14 +25,22 @@ const MIGRATIONS_DIR = join(ROOT, 'prisma/migrations');
 /** Constraints and triggers the schema language cannot express; they live in the migrations by hand. */
 const HAND_WRITTEN_CHECKS = [
   { table: 'clusters', name: 'clusters_capacity_check', columns: ['capacity'] },
+  {
+    table: 'number_credentials',
+    name: 'number_credentials_sealed_check',
+    columns: ['db_password', 'encryption_secret', 'health_api_key', 'webapp_admin_password'],
+  },
   { table: 'phone_numbers', name: 'phone_numbers_e164_check', columns: ['phone_number'] },
   { table: 'phone_numbers', name: 'phone_numbers_fencing_epoch_check', columns: ['fencing_epoch'] },
   { table: 'placements', name: 'placements_active_number_check', columns: ['active_number_id', 'number_id'] },
+  { table: 'placements', name: 'placements_applied_hash_check', columns: ['applied_hash'] },
   { table: 'users', name: 'users_role_tenant_check', columns: ['role', 'tenant_id'] },
 ];
 const HAND_WRITTEN_TRIGGERS = [
   { table: 'audit_events', name: 'audit_events_no_truncate' },
   { table: 'audit_events', name: 'audit_events_no_update_delete' },
+  { table: 'number_state_transitions', name: 'number_state_transitions_no_truncate' },
+  { table: 'number_state_transitions', name: 'number_state_transitions_no_update_delete' },
 ];
 
 function migrationNames(): string[] {
