@@ -109,6 +109,50 @@ describe('single instance per number under concurrency and faults', () => {
     }
   });
 
+  it('a worker stopped with SIGTERM finishes the reconcile it is running before it exits', async () => {
+    for (const cluster of ['eu-central-1', 'eu-central-2']) {
+      stack.sim.apiFaults(cluster).add({ id: 'slow-term', verb: 'patch', latencyMs: 150 });
+    }
+    try {
+      for (const w of stack.workers.splice(0)) await w.stop();
+      const worker = await stack.startWorker({ process: true });
+      const number = await stack.number(tenant.id, { mode: 'single' });
+      await expect
+        .poll(async () => (await stack.get(number.id)).placements.length, { timeout: 20_000, interval: 20 })
+        .toBeGreaterThan(0);
+      const exited = new Promise<string>((resolve) =>
+        worker.child!.once('exit', (code, signal) => resolve(`${code ?? ''}${signal ?? ''}`)),
+      );
+      worker.child!.kill('SIGTERM');
+      // Nest re-raises the signal after its shutdown hooks: a clean exit reads SIGTERM (or 0).
+      expect(await exited).toMatch(/^(0|SIGTERM)$/);
+      stack.workers.splice(stack.workers.indexOf(worker), 1);
+      // Everything the reconcile had to write was written: only readiness is left for a next one.
+      const after = await stack.get(number.id);
+      expect(after.lastReconcile).toMatchObject({ outcome: expect.stringMatching(/^(waiting|converged)$/) });
+      const p = after.placements[0];
+      const objects = await stack.kubectl(
+        '--context',
+        p.cluster.name,
+        'get',
+        'statefulset,deployment',
+        '-n',
+        p.namespace,
+        '-o',
+        'name',
+      );
+      expect(objects.split('\n').filter(Boolean).sort()).toEqual([
+        'deployment.apps/webapp',
+        'statefulset.apps/coreapp',
+      ]);
+    } finally {
+      for (const cluster of ['eu-central-1', 'eu-central-2'])
+        stack.sim.apiFaults(cluster).remove('slow-term');
+    }
+    await stack.startWorker({ process: true });
+    await stack.startWorker({ process: true });
+  });
+
   it('API server errors and latency injected at 20%: the number still ends active, once', async () => {
     if (stack.workers.length < 2) await stack.startWorker({ process: true });
     for (const cluster of ['eu-central-1', 'eu-central-2']) {

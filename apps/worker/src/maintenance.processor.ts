@@ -1,5 +1,5 @@
 import { Processor, WorkerHost } from '@nestjs/bullmq';
-import { Logger } from '@nestjs/common';
+import { type BeforeApplicationShutdown, Logger } from '@nestjs/common';
 import type { Job } from 'bullmq';
 import { SessionsService } from '@bsp/domain-users';
 import { JobName, type JobPayloads, QueueName } from '@bsp/queue';
@@ -11,7 +11,7 @@ type MaintenanceJob =
 
 /** Housekeeping jobs. Thin: each job calls one domain method; failures fail the job (retried). */
 @Processor(QueueName.Maintenance, { concurrency: 1 })
-export class MaintenanceProcessor extends WorkerHost {
+export class MaintenanceProcessor extends WorkerHost implements BeforeApplicationShutdown {
   private readonly logger = new Logger(MaintenanceProcessor.name);
 
   constructor(
@@ -19,6 +19,15 @@ export class MaintenanceProcessor extends WorkerHost {
     private readonly resync: ResyncService,
   ) {
     super();
+  }
+
+  /**
+   * SIGTERM: stop taking jobs and let the running ones finish while the database and Redis are
+   * still open (they close in the next phase). A job that cannot finish in the grace period is
+   * taken over by another worker once its lock expires.
+   */
+  async beforeApplicationShutdown(): Promise<void> {
+    await this.worker.close();
   }
 
   async process(job: MaintenanceJob): Promise<{ deleted: number } | { requested: number }> {

@@ -1,5 +1,5 @@
 import { OnWorkerEvent, Processor, WorkerHost } from '@nestjs/bullmq';
-import { Logger, type OnApplicationBootstrap } from '@nestjs/common';
+import { type BeforeApplicationShutdown, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import { DelayedError, type Job, UnrecoverableError } from 'bullmq';
 import { AppConfig } from '@bsp/config';
 import {
@@ -24,7 +24,10 @@ const MAX_REQUEUE_MS = 30_000;
  * the number failed; anything else throws and is retried with backoff.
  */
 @Processor(QueueName.Provisioning, { autorun: false })
-export class ReconcileProcessor extends WorkerHost implements OnApplicationBootstrap {
+export class ReconcileProcessor
+  extends WorkerHost
+  implements OnApplicationBootstrap, BeforeApplicationShutdown
+{
   private readonly logger = new Logger(ReconcileProcessor.name);
 
   constructor(
@@ -48,6 +51,15 @@ export class ReconcileProcessor extends WorkerHost implements OnApplicationBoots
     this.worker
       .run()
       .catch((error: Error) => this.logger.error({ error: error.message }, 'reconcile worker stopped'));
+  }
+
+  /**
+   * SIGTERM: stop taking jobs and let the running ones finish while the database and Redis are
+   * still open (they close in the next phase). A job that cannot finish in the grace period is
+   * taken over by another worker once its lock expires.
+   */
+  async beforeApplicationShutdown(): Promise<void> {
+    await this.worker.close();
   }
 
   async process(job: ReconcileJob, token?: string): Promise<ReconcileOutcome> {

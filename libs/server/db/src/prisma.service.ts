@@ -1,10 +1,10 @@
-import { Injectable, type OnModuleDestroy } from '@nestjs/common';
+import { Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import { PrismaPg } from '@prisma/adapter-pg';
 import { AppConfig } from '@bsp/config';
 import { PrismaClient } from './generated/prisma/client';
 
 @Injectable()
-export class PrismaService extends PrismaClient implements OnModuleDestroy {
+export class PrismaService extends PrismaClient implements OnApplicationShutdown {
   constructor(config: AppConfig) {
     super({
       adapter: new PrismaPg({
@@ -14,7 +14,11 @@ export class PrismaService extends PrismaClient implements OnModuleDestroy {
     });
   }
 
-  async onModuleDestroy(): Promise<void> {
+  /**
+   * The last shutdown phase, not module destruction: BullMQ workers finish their jobs in the
+   * phase before (`beforeApplicationShutdown`), and those jobs still need the database.
+   */
+  async onApplicationShutdown(): Promise<void> {
     await this.$disconnect();
   }
 
