@@ -174,7 +174,7 @@ async function main(): Promise<void> {
     BSP_ADMIN_EMAIL: adminEmail,
     BSP_ADMIN_PASSWORD: adminPassword,
     TENANT_DATABASE_CIDRS: '127.0.0.1/32',
-    RECONCILE_CONCURRENCY: '32',
+    RECONCILE_CONCURRENCY: '16',
     // The bench triggers its own full resync; the scheduler's would blur the figures.
     RESYNC_INTERVAL_SECONDS: '86400',
     WORKER_HTTP_PORT: '0',

@@ -148,20 +148,9 @@ export class NumbersService {
       throw new DomainError('invalid_state', 'The number is being deprovisioned');
     }
     if (before.desiredState === desired) return toNumberResponse(before);
-    const after = await this.prisma.$transaction(async (tx) => {
-      const updated = await this.numbers.update(tx, id, { desiredState: desired });
-      await this.audit.record(tx, caller, {
-        action: desired === 'suspended' ? 'number.suspend' : 'number.resume',
-        targetType: 'number',
-        targetId: id,
-        tenantId: before.tenantId,
-        before: toNumberResponse(before),
-        after: toNumberResponse(updated),
-      });
-      return updated;
+    return this.changeDesired(caller, before, desired === 'suspended' ? 'number.suspend' : 'number.resume', {
+      desiredState: desired,
     });
-    await this.requestReconcile(id, 'desired-change');
-    return toNumberResponse(after);
   }
 
   /** Staff: reconcile now (the same job a change or the resync would run), audited. */
@@ -205,23 +194,33 @@ export class NumbersService {
   async requestDeletion(caller: Caller, id: string): Promise<NumberResponse> {
     const before = await this.getAccessible(caller, id);
     if (before.desiredState === 'deleted') return toNumberResponse(before);
+    return this.changeDesired(caller, before, 'number.delete', {
+      desiredState: 'deleted',
+      state: 'deprovisioning',
+      stateReason: null,
+    });
+  }
+
+  /** A change of what the number should be: written with its audit row, then handed to the worker. */
+  private async changeDesired(
+    caller: Caller,
+    before: PhoneNumber,
+    action: string,
+    data: Parameters<NumbersRepository['update']>[2],
+  ): Promise<NumberResponse> {
     const after = await this.prisma.$transaction(async (tx) => {
-      const updated = await this.numbers.update(tx, id, {
-        desiredState: 'deleted',
-        state: 'deprovisioning',
-        stateReason: null,
-      });
+      const updated = await this.numbers.update(tx, before.id, data);
       await this.audit.record(tx, caller, {
-        action: 'number.delete',
+        action,
         targetType: 'number',
-        targetId: id,
+        targetId: before.id,
         tenantId: before.tenantId,
         before: toNumberResponse(before),
         after: toNumberResponse(updated),
       });
       return updated;
     });
-    await this.requestReconcile(id, 'desired-change');
+    await this.requestReconcile(before.id, 'desired-change');
     return toNumberResponse(after);
   }
 

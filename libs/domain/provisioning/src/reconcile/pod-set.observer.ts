@@ -1,32 +1,11 @@
+import type { ObservedObjectResponse, ObservedPodResponse, ObservedPodSetResponse } from '@bsp/contracts';
 import { POD_SET_NAMES } from '../pod-set/pod-set.names';
 import type { KubernetesManifest } from '../pod-set/pod-set.types';
 
-/** A pod-set object as the cluster reports it. */
-export interface ObservedObject {
-  kind: string;
-  name: string;
-  present: boolean;
-}
-
-export interface ObservedPod {
-  name: string;
-  component: string;
-  phase: string;
-  ready: boolean;
-  restarts: number;
-  node: string | null;
-}
-
-/** What a placement's pod set looks like in its cluster; stored as JSON on the placement. */
-export interface ObservedPodSet {
-  namespace: 'active' | 'terminating' | 'missing';
-  objects: ObservedObject[];
-  webapp: { desired: number; ready: number; available: number };
-  coreapp: { desired: number; ready: number; epoch: string | null };
-  pods: ObservedPod[];
-  /** Every object present and the workloads at their desired, ready counts. */
-  ready: boolean;
-}
+/** What a placement's pod set looks like in its cluster; stored as JSON on the placement and shown by the API as is. */
+export type ObservedPodSet = ObservedPodSetResponse;
+export type ObservedPod = ObservedPodResponse;
+export type ObservedObject = ObservedObjectResponse;
 
 interface AnyObject {
   kind: string;

@@ -1,16 +1,9 @@
+import type { ReconcileStatusResponse } from '@bsp/contracts';
 import { Injectable } from '@nestjs/common';
 import { RedisService } from '@bsp/redis';
 
 /** The last reconcile of a number, for operators: kept in Redis so a no-op reconcile writes no database row. */
-export interface ReconcileStatus {
-  at: string;
-  outcome: 'converged' | 'waiting' | 'failed' | 'superseded' | 'gone' | 'error';
-  /** Objects written to Kubernetes by that reconcile. */
-  applied: number;
-  durationMs: number;
-  jobId: string | null;
-  detail: string | null;
-}
+export type ReconcileStatus = ReconcileStatusResponse;
 
 const TTL_SECONDS = 30 * 24 * 3600;
 

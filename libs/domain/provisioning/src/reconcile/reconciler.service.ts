@@ -33,6 +33,12 @@ const WAIT_FOR_PODS_MS = 2_000;
 const WAIT_FOR_NAMESPACE_MS = 1_000;
 /** A number the region has no room for is placed again this often (besides the periodic resync). */
 const NO_CAPACITY_RETRY_MS = 60_000;
+/**
+ * Applies of one placement in flight at once: enough to hide the round trips, few enough that a
+ * worker running many reconciles does not flood an API server (which answers a flood with
+ * timeouts, and timeouts look like an unreachable cluster).
+ */
+const APPLIES_IN_FLIGHT = 4;
 /** Lost compare-and-sets on the CoreApp (its status changes often) before the job retries. */
 const CORE_APP_CAS_ATTEMPTS = 4;
 
@@ -281,12 +287,10 @@ export class Reconciler {
     if (stale.length > 0) {
       await ensureTenantDatabase();
       for (const wave of applyWaves(stale)) {
-        const objects = await Promise.all(
-          wave.map((m) =>
-            m.kind === 'StatefulSet'
-              ? this.applyCoreApp(target, number, placement, m, liveOf(m) !== undefined)
-              : this.kube.apply(target, m),
-          ),
+        const objects = await mapLimited(wave, APPLIES_IN_FLIGHT, (m) =>
+          m.kind === 'StatefulSet'
+            ? this.applyCoreApp(target, number, placement, m, liveOf(m) !== undefined)
+            : this.kube.apply(target, m),
         );
         if (objects.includes('superseded')) return 'superseded';
         for (const object of objects) {
@@ -533,6 +537,24 @@ export class Reconciler {
     });
     return done ? { kind: 'converged', state: 'deleted', applied: 0, changed: true } : { kind: 'gone' };
   }
+}
+
+/** Runs `fn` over `items` with at most `limit` calls in flight, keeping the results in order. */
+async function mapLimited<T, R>(
+  items: readonly T[],
+  limit: number,
+  fn: (item: T) => Promise<R>,
+): Promise<R[]> {
+  const results = new Array<R>(items.length);
+  let next = 0;
+  const lanes = Array.from({ length: Math.min(limit, items.length) }, async () => {
+    while (next < items.length) {
+      const i = next++;
+      results[i] = await fn(items[i]!);
+    }
+  });
+  await Promise.all(lanes);
+  return results;
 }
 
 /**
