@@ -178,6 +178,11 @@ export default function NumberDetailPage() {
           </p>
           {pending === null ? <ErrorMessage error={action.error} /> : null}
         </section>
+      ) : done ? (
+        // The action may leave nothing to do (a deprovisioned number has no actions): its outcome stays visible.
+        <p role="status" aria-live="polite" className="small panel" data-testid="action-status">
+          {done}
+        </p>
       ) : null}
       <div className="grid-2">
         <section className="panel" aria-labelledby="number-state">
