@@ -26,6 +26,7 @@ import { KubeApiMetrics } from './kube-api.metrics';
       useFactory: (config: AppConfig) =>
         createTenantDatabaseProvisioner({
           adminUrl: config.get('TENANT_DATABASE_ADMIN_URL') ?? config.get('DATABASE_URL'),
+          logger: new Logger('TenantDatabases'),
         }),
     },
   ],
