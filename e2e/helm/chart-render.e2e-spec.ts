@@ -305,7 +305,7 @@ describe('helm chart rendered by tools/helm-render', () => {
 
   it('--set overrides values files and reaches the objects', () => {
     const objects = render({
-      values: { worker: { replicaCount: 2 } },
+      values: { worker: { replicaCount: 2 }, config: { JWT_REFRESH_TTL_SECONDS: 2592000 } },
       set: [
         'worker.replicaCount=5',
         'config.LOG_LEVEL=debug',
@@ -317,6 +317,12 @@ describe('helm chart rendered by tools/helm-render', () => {
     expect((one(objects, 'ConfigMap') as unknown as { data: Record<string, string> }).data['LOG_LEVEL']).toBe(
       'debug',
     );
+    // helm gives value-file numbers as float64; the ConfigMap still prints them as integers.
+    expect(
+      (one(objects, 'ConfigMap') as unknown as { data: Record<string, string> }).data[
+        'JWT_REFRESH_TTL_SECONDS'
+      ],
+    ).toBe('2592000');
     expect(find(objects, 'ClusterRole')).toEqual([]);
     expect(find(objects, 'NetworkPolicy')).toEqual([]);
   });

@@ -148,6 +148,9 @@ func run(args []string) error {
 		}
 		values = mergeMaps(values, override)
 	}
+	// helm reads value files through JSON, so every number in them is a float64
+	// (2592000 prints as 2.592e+06); do the same so templates meet what helm gives them.
+	values = floatNumbers(values).(map[string]interface{})
 	for _, s := range sets {
 		if err := setValue(values, s, false); err != nil {
 			return err
@@ -321,6 +324,22 @@ func readYAMLMap(path string) (map[string]interface{}, error) {
 	return m, nil
 }
 
+func floatNumbers(v interface{}) interface{} {
+	switch x := v.(type) {
+	case map[string]interface{}:
+		for k, e := range x {
+			x[k] = floatNumbers(e)
+		}
+	case []interface{}:
+		for i, e := range x {
+			x[i] = floatNumbers(e)
+		}
+	case int:
+		return float64(x)
+	}
+	return v
+}
+
 func copyMap(m map[string]interface{}) map[string]interface{} {
 	out := make(map[string]interface{}, len(m))
 	for k, v := range m {
@@ -384,7 +403,7 @@ func setValue(values map[string]interface{}, expr string, asString bool) error {
 			val = nil
 		default:
 			if n, err := strconv.ParseInt(raw, 10, 64); err == nil {
-				val = int(n)
+				val = n // helm's strvals gives --set integers as int64
 			}
 		}
 	}
