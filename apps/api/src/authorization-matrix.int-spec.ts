@@ -137,6 +137,16 @@ async function freshNumber(world: World, tenantId: string): Promise<string> {
   ).id;
 }
 
+/**
+ * A number a cell may change without disturbing others: one of A's bound numbers (so a bound key
+ * may act on it), a fresh one of the target tenant, or a missing id.
+ */
+async function numberToChange({ world, target, tenantId }: Ctx): Promise<string> {
+  if (target === 'missing') return MISSING_ID;
+  if (target === 'A') return world.boundPool.pop()!;
+  return freshNumber(world, tenantId);
+}
+
 /** Suspend and resume: writers with numbers:write, on their own tenant's numbers (and a bound key's). */
 function numberActionRoute(action: 'suspend' | 'resume', after: Record<string, unknown>): RouteSpec {
   return {
@@ -148,12 +158,7 @@ function numberActionRoute(action: 'suspend' | 'resume', after: Record<string, u
         success: 202,
         prepare: async (ctx) => {
           const { world, target } = ctx;
-          const id =
-            target === 'missing'
-              ? MISSING_ID
-              : target === 'A'
-                ? world.boundPool.pop()!
-                : await freshNumber(world, ctx.tenantId);
+          const id = await numberToChange(ctx);
           return {
             path: `/v1/numbers/${id}/${action}`,
             onSuccess: (res) => expect(res.body).toMatchObject({ id, ...after }),
@@ -612,9 +617,7 @@ const ROUTES: Record<string, RouteSpec> = {
         success: 202,
         prepare: async (ctx) => {
           const { world, target } = ctx;
-          let id = MISSING_ID;
-          if (target === 'A') id = world.boundPool.pop()!;
-          else if (target !== 'missing') id = await freshNumber(world, ctx.tenantId);
+          const id = await numberToChange(ctx);
           return {
             path: `/v1/numbers/${id}`,
             onSuccess: (res) =>

@@ -71,7 +71,7 @@ export class ReconcileProcessor
     } catch (error) {
       const durationMs = performance.now() - started;
       const permanent = permanentReason(error);
-      this.metrics.observe('error', durationMs);
+      this.metrics.observe(permanent ? 'failed' : 'error', durationMs);
       await this.status.record(numberId, {
         at: new Date().toISOString(),
         outcome: permanent ? 'failed' : 'error',

@@ -191,11 +191,14 @@ export class Reconciler {
         return { kind: 'failed' as const, reason: selection.message, retryAfterMs: NO_CAPACITY_RETRY_MS };
       }
       const created: Prisma.InputJsonValue[] = [];
+      // The row is locked: the epoch is what was read, or what this transaction moves it to.
+      let fencingEpoch = locked.fencingEpoch;
       if (!selection.primary.existingPlacementId) {
         const epoch = locked.fencingEpoch + 1n;
         if (!(await this.repository.advanceEpoch(tx, current.id, locked.fencingEpoch, epoch))) {
           throw new Error(`fencing epoch of number ${current.id} moved under its row lock`);
         }
+        fencingEpoch = epoch;
         const id = randomUUID();
         await this.repository.createPlacement(tx, {
           id,
@@ -229,8 +232,13 @@ export class Reconciler {
       }
       const reason = selection.kind === 'no-standby' ? selection.message : null;
       if (current.state === 'requested' || current.state === 'failed') {
-        const fresh = { ...current, fencingEpoch: await this.epochOf(tx, current.id) };
-        await this.repository.transition(tx, fresh, current.state, 'provisioning', reason);
+        await this.repository.transition(
+          tx,
+          { ...current, fencingEpoch },
+          current.state,
+          'provisioning',
+          reason,
+        );
       } else if (reason !== current.stateReason) {
         await tx.phoneNumber.update({ where: { id: current.id }, data: { stateReason: reason } });
       }
@@ -245,14 +253,6 @@ export class Reconciler {
       }
       return { kind: 'placed' as const };
     });
-  }
-
-  private async epochOf(tx: Prisma.TransactionClient, numberId: string): Promise<bigint> {
-    const row = await tx.phoneNumber.findUniqueOrThrow({
-      where: { id: numberId },
-      select: { fencingEpoch: true },
-    });
-    return row.fencingEpoch;
   }
 
   private async convergePlacement(
