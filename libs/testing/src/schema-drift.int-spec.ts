@@ -24,7 +24,9 @@ const MIGRATIONS_DIR = join(ROOT, 'prisma/migrations');
 
 /** Constraints and triggers the schema language cannot express; they live in the migrations by hand. */
 const HAND_WRITTEN_CHECKS = [
+  { table: 'activation_leases', name: 'activation_leases_token_hash_check', columns: ['token_hash'] },
   { table: 'clusters', name: 'clusters_capacity_check', columns: ['capacity'] },
+  { table: 'failovers', name: 'failovers_open_check', columns: ['number_id', 'open_number_id', 'state'] },
   {
     table: 'number_credentials',
     name: 'number_credentials_sealed_check',
@@ -39,6 +41,8 @@ const HAND_WRITTEN_CHECKS = [
 const HAND_WRITTEN_TRIGGERS = [
   { table: 'audit_events', name: 'audit_events_no_truncate' },
   { table: 'audit_events', name: 'audit_events_no_update_delete' },
+  { table: 'number_health_transitions', name: 'number_health_transitions_no_truncate' },
+  { table: 'number_health_transitions', name: 'number_health_transitions_no_update_delete' },
   { table: 'number_state_transitions', name: 'number_state_transitions_no_truncate' },
   { table: 'number_state_transitions', name: 'number_state_transitions_no_update_delete' },
 ];
