@@ -45,6 +45,18 @@ describe('AppConfig', () => {
     );
   });
 
+  it('keeps the lease numbers safe: two renewals fit in one lease', () => {
+    const config = AppConfig.fromEnv(base);
+    expect(config.get('LEASE_DURATION_MS')).toBe(12_000);
+    expect(config.get('LEASE_RENEW_INTERVAL_MS')).toBe(4_000);
+    expect(config.get('LEASE_CLOCK_SKEW_MARGIN_MS')).toBe(2_000);
+    expect(config.get('HEALTH_CHECK_INTERVAL_SECONDS')).toBe(10);
+    expect(() =>
+      AppConfig.fromEnv({ ...base, LEASE_DURATION_MS: '5000', LEASE_RENEW_INTERVAL_MS: '3000' }),
+    ).toThrow(/LEASE_RENEW_INTERVAL_MS: must be at most half of LEASE_DURATION_MS/);
+    expect(() => AppConfig.fromEnv({ ...base, FENCING_LEASE_URL: 'not a url' })).toThrow(/FENCING_LEASE_URL/);
+  });
+
   it('redacts secrets when describing itself', () => {
     const described = AppConfig.fromEnv({
       ...base,

@@ -49,6 +49,10 @@ export class AppConfig {
     if ((raw.BSP_ADMIN_EMAIL === undefined) !== (raw.BSP_ADMIN_PASSWORD === undefined)) {
       problems.push('BSP_ADMIN_EMAIL / BSP_ADMIN_PASSWORD: set both or neither');
     }
+    if (raw.LEASE_RENEW_INTERVAL_MS * 2 > raw.LEASE_DURATION_MS) {
+      // One lost renewal must not fence a healthy instance.
+      problems.push('LEASE_RENEW_INTERVAL_MS: must be at most half of LEASE_DURATION_MS');
+    }
     if (problems.length > 0) throw new ConfigError(problems);
     return new AppConfig(values, warnings);
   }

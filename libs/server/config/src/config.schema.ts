@@ -159,6 +159,42 @@ export const configSchema = z.object({
   RESYNC_INTERVAL_SECONDS: positiveInt.default(300),
   /** Kubernetes API request timeout. */
   KUBE_REQUEST_TIMEOUT_MS: positiveInt.default(10_000),
+
+  /** Every active number is health-checked this often. */
+  HEALTH_CHECK_INTERVAL_SECONDS: z.coerce.number().int().min(1).max(3600).default(10),
+  /** Sweep jobs the numbers are spread over (by a hash of their id): one job scheduler each, not one timer per number. */
+  HEALTH_SHARDS: z.coerce.number().int().min(1).max(1024).default(32),
+  /** Probes one worker runs at once across its sweeps. */
+  HEALTH_PROBE_CONCURRENCY: positiveInt.default(64),
+  /** A WebApp health probe that takes longer counts as failed (a hanging endpoint cannot stall the sweep). */
+  HEALTH_PROBE_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(2_000),
+  /** Consecutive failing checks before a number is unhealthy (a single blip does not flip it). */
+  HEALTH_FAILURE_THRESHOLD: z.coerce.number().int().min(1).max(100).default(3),
+  /** Consecutive passing checks before an unhealthy or degraded number is healthy again. */
+  HEALTH_SUCCESS_THRESHOLD: z.coerce.number().int().min(1).max(100).default(2),
+
+  /**
+   * The internal endpoint fencing agents renew their activation lease at (how pods reach the API,
+   * e.g. http://bsp-api.bsp-system.svc:3000/internal/v1/leases/renew). Unset: pod sets run without
+   * lease fencing and a number on an unreachable cluster is never failed over automatically.
+   */
+  FENCING_LEASE_URL: z.string().url().optional(),
+  /** How long one renewal lets an instance hold its number. */
+  LEASE_DURATION_MS: z.coerce.number().int().min(1000).max(600_000).default(12_000),
+  /** How often agents renew; a third of the duration leaves two renewals' slack. */
+  LEASE_RENEW_INTERVAL_MS: z.coerce.number().int().min(100).max(300_000).default(4_000),
+  /**
+   * Added to a lease's end before the control plane treats it as over: covers the agent's check
+   * period and clock-rate drift between the database and the pods.
+   */
+  LEASE_CLOCK_SKEW_MARGIN_MS: z.coerce.number().int().min(0).max(120_000).default(2_000),
+
+  /** Failover jobs a worker runs at once. */
+  FAILOVER_CONCURRENCY: positiveInt.default(8),
+  /** Failovers started per second across all workers: a lost cluster does not stampede the others. */
+  FAILOVER_RATE_PER_SECOND: positiveInt.default(20),
+  /** A promoted instance that has not connected by then fails the failover (the number keeps being reconciled). */
+  FAILOVER_CONFIRM_TIMEOUT_SECONDS: positiveInt.default(300),
 });
 
 export type RawConfig = z.infer<typeof configSchema>;
