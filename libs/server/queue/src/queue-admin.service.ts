@@ -13,10 +13,14 @@ export class QueueAdminService {
   constructor(
     @InjectQueue(QueueName.Maintenance) maintenance: Queue,
     @InjectQueue(QueueName.Provisioning) provisioning: Queue,
+    @InjectQueue(QueueName.Health) health: Queue,
+    @InjectQueue(QueueName.Failover) failover: Queue,
   ) {
     this.queues = new Map([
       [QueueName.Maintenance, maintenance],
       [QueueName.Provisioning, provisioning],
+      [QueueName.Health, health],
+      [QueueName.Failover, failover],
     ]);
   }
 

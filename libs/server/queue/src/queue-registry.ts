@@ -1,10 +1,14 @@
 import type { DefaultJobOptions } from 'bullmq';
 
-/** Every queue the control plane uses. Later issues add health and failover. */
+/** Every queue the control plane uses. */
 export const QueueName = {
   Maintenance: 'maintenance',
   /** Reconciles of numbers towards their desired state: provisioning, rollouts, drift repair, deprovisioning. */
   Provisioning: 'provisioning',
+  /** Health sweeps: one job scheduler per shard of the numbers. */
+  Health: 'health',
+  /** Failovers, one job per number at a time; rate-limited so a lost cluster cannot starve the rest. */
+  Failover: 'failover',
 } as const;
 export type QueueName = (typeof QueueName)[keyof typeof QueueName];
 
@@ -13,6 +17,10 @@ export const JobName = {
   Reconcile: 'reconcile',
   /** Periodic: asks for a reconcile of every number that is not deleted. */
   Resync: 'resync',
+  /** Periodic, per shard: checks every active number of the shard once. */
+  HealthSweep: 'health-sweep',
+  /** Drives one failover through its steps (fence, promote, confirm, restore). */
+  Failover: 'failover',
 } as const;
 export type JobName = (typeof JobName)[keyof typeof JobName];
 
@@ -26,6 +34,8 @@ export interface JobPayloads {
     waits?: number;
   };
   [JobName.Resync]: Record<string, never>;
+  [JobName.HealthSweep]: { shard: number; shards: number };
+  [JobName.Failover]: { failoverId: string; numberId: string };
 }
 
 /** Why a reconcile was asked for: kept on the job for operators, never changes what it does. */
@@ -36,6 +46,8 @@ export const QUEUE_OF: { readonly [J in JobName]: QueueName } = {
   [JobName.PruneSessions]: QueueName.Maintenance,
   [JobName.Reconcile]: QueueName.Provisioning,
   [JobName.Resync]: QueueName.Maintenance,
+  [JobName.HealthSweep]: QueueName.Health,
+  [JobName.Failover]: QueueName.Failover,
 };
 
 /** Retries with exponential backoff; bounded retention so Redis never grows without limit. */
