@@ -32,6 +32,7 @@ export const TEST_SETTINGS: ControlPlaneSettings = {
   },
   httpsEgressExceptCidrs: ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16'],
   webDomain: 'wa.bsp.example',
+  leaseUrl: 'http://bsp-api.bsp-control-plane.svc:3000/internal/v1/leases/renew',
 };
 
 const NUMBER_ID = '3f2a9c1e-7b4d-4e8a-9f60-1c2d3e4f5a6b';

@@ -1,3 +1,4 @@
+import { leaseToken } from './lease-token';
 import { stringify } from 'yaml';
 import { InvalidPodSetInputError } from './pod-set.errors';
 import { haStandbyInput, singlePrimaryInput } from './pod-set.fixtures';
@@ -57,6 +58,7 @@ describe('renderPodSet', () => {
       'NetworkPolicy/allow-dns-egress',
       'NetworkPolicy/allow-database-egress',
       'NetworkPolicy/allow-https-egress',
+      'NetworkPolicy/allow-lease-egress',
       'Secret/wa-credentials',
       'PersistentVolumeClaim/wa-media',
       'Service/webapp',
@@ -140,8 +142,57 @@ describe('renderPodSet', () => {
       'db-password',
       'encryption-secret',
       'health-api-key',
+      'lease-token',
       'webapp-admin-password',
     ]);
+  });
+
+  it('gives the fencing agent its lease endpoint and a token of its own pod set, from the Secret', () => {
+    const input = singlePrimaryInput();
+    const manifests = renderPodSet(input);
+    const agent = byKind(manifests, 'StatefulSet').spec.template.spec.containers[1];
+    expect(agent.env).toContainEqual({ name: 'FENCE_LEASE_URL', value: input.settings.leaseUrl });
+    expect(agent.env).toContainEqual({
+      name: 'FENCE_LEASE_TOKEN',
+      valueFrom: { secretKeyRef: { name: 'wa-credentials', key: 'lease-token' } },
+    });
+    const token = byKind(manifests, 'Secret').stringData['lease-token'];
+    expect(token).toBe(leaseToken(input.credentials.encryptionSecret, input.placement.id));
+    const standby = haStandbyInput();
+    expect(byKind(renderPodSet(standby), 'Secret').stringData['lease-token']).not.toBe(token);
+    const egress = manifests.find((m) => m.metadata.name === 'allow-lease-egress')!;
+    expect(egress.spec).toMatchObject({
+      podSelector: { matchLabels: { 'app.kubernetes.io/name': 'coreapp' } },
+      egress: [
+        {
+          to: [{ namespaceSelector: { matchLabels: input.settings.namespaceLabels } }],
+          ports: [{ protocol: 'TCP', port: 3000 }],
+        },
+      ],
+    });
+    const local = renderPodSet({
+      ...input,
+      settings: { ...input.settings, leaseUrl: 'http://127.0.0.1:4100/internal/v1/leases/renew' },
+    }).find((m) => m.metadata.name === 'allow-lease-egress')!;
+    expect((local.spec as { egress: { to: unknown[] }[] }).egress[0]!.to).toContainEqual({
+      ipBlock: { cidr: '127.0.0.1/32' },
+    });
+  });
+
+  it('renders no lease parts when lease fencing is off', () => {
+    const input = singlePrimaryInput();
+    const manifests = renderPodSet({ ...input, settings: { ...input.settings, leaseUrl: null } });
+    expect(manifests.some((m) => m.metadata.name === 'allow-lease-egress')).toBe(false);
+    expect(byKind(manifests, 'Secret').stringData['lease-token']).toBeUndefined();
+    const agent = byKind(manifests, 'StatefulSet').spec.template.spec.containers[1];
+    expect(agent.env.map((e: { name: string }) => e.name)).not.toContain('FENCE_LEASE_URL');
+  });
+
+  it('runs no CoreApp on a primary that a failover is fencing', () => {
+    const input = singlePrimaryInput();
+    expect(byKind(renderPodSet(input), 'StatefulSet').spec.replicas).toBe(1);
+    const fenced = renderPodSet({ ...input, placement: { ...input.placement, fenced: true } });
+    expect(byKind(fenced, 'StatefulSet').spec.replicas).toBe(0);
   });
 
   it('runs every container restricted: non-root, no escalation, no capabilities, RuntimeDefault seccomp', () => {

@@ -1,3 +1,5 @@
+import { isIP } from 'node:net';
+import { leaseToken } from './lease-token';
 import { InvalidPodSetInputError } from './pod-set.errors';
 import { isDns1123Label, phoneNumberHash, POD_SET_NAMES as N, uuidHex } from './pod-set.names';
 import { coreAppReplicas, webAppReplicas } from './pod-set.replicas';
@@ -27,6 +29,7 @@ const SECRET_KEYS = {
   webappAdminPassword: 'webapp-admin-password',
   healthApiKey: 'health-api-key',
   encryptionSecret: 'encryption-secret',
+  leaseToken: 'lease-token',
 } as const;
 
 /**
@@ -195,6 +198,24 @@ export function renderPodSet(input: PodSetInput): KubernetesManifest[] {
     metadata: meta(name),
     spec,
   });
+  // The fencing agent renews its lease with the control plane: inside the cluster that is the control
+  // plane's namespace; an address given as an IP literal is allowed by address as well.
+  const leaseEgressPolicy = (url: string) => {
+    const target = new URL(url);
+    const port = Number(target.port || (target.protocol === 'https:' ? 443 : 80));
+    const host = target.hostname.replace(/^\[|\]$/g, '');
+    const ipBlocks = isIP(host) ? [{ ipBlock: { cidr: `${host}/${isIP(host) === 4 ? 32 : 128}` } }] : [];
+    return netpol('allow-lease-egress', {
+      ...coreappPods,
+      policyTypes: ['Egress'],
+      egress: [
+        {
+          to: [{ namespaceSelector: { matchLabels: settings.namespaceLabels } }, ...ipBlocks],
+          ports: [{ protocol: 'TCP', port }],
+        },
+      ],
+    });
+  };
   const networkPolicies = [
     netpol('default-deny', { ...allPods, policyTypes: ['Ingress', 'Egress'] }),
     // WebApp → CoreApp (6250-6253) and the fencing agent beside the CoreApp.
@@ -258,6 +279,7 @@ export function renderPodSet(input: PodSetInput): KubernetesManifest[] {
         },
       ],
     }),
+    ...(settings.leaseUrl ? [leaseEgressPolicy(settings.leaseUrl)] : []),
   ];
 
   const secret: KubernetesManifest = {
@@ -270,6 +292,9 @@ export function renderPodSet(input: PodSetInput): KubernetesManifest[] {
       [SECRET_KEYS.webappAdminPassword]: credentials.webappAdminPassword,
       [SECRET_KEYS.healthApiKey]: credentials.healthApiKey,
       [SECRET_KEYS.encryptionSecret]: credentials.encryptionSecret,
+      ...(settings.leaseUrl
+        ? { [SECRET_KEYS.leaseToken]: leaseToken(credentials.encryptionSecret, placement.id) }
+        : {}),
     },
   };
 
@@ -414,6 +439,12 @@ export function renderPodSet(input: PodSetInput): KubernetesManifest[] {
                 fieldEnv('POD_NAMESPACE', 'metadata.namespace'),
                 { name: 'BSP_PLACEMENT_ID', value: placement.id },
                 { name: 'BSP_FENCING_EPOCH', value: epoch },
+                ...(settings.leaseUrl
+                  ? [
+                      { name: 'FENCE_LEASE_URL', value: settings.leaseUrl },
+                      secretEnv('FENCE_LEASE_TOKEN', SECRET_KEYS.leaseToken),
+                    ]
+                  : []),
               ],
               resources: resourcesOf(r.fencingAgent),
               securityContext: containerSecurity(true),
@@ -472,6 +503,9 @@ function check({ number, placement, profile, settings }: PodSetInput): void {
   if (profile.user.runAsUser === 0 || profile.user.runAsGroup === 0)
     fail('runtime profile must not run as root');
   if (settings.database.cidrs.length === 0) fail('database egress needs at least one CIDR');
+  if (settings.leaseUrl !== null && !/^https?:\/\/[^/]/.test(settings.leaseUrl)) {
+    fail('lease URL must be an http(s) URL');
+  }
 }
 
 function podSetTotals(profile: RuntimeProfile): ContainerResources & { pods: number } {

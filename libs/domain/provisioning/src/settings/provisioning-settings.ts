@@ -78,6 +78,7 @@ export class ProvisioningSettings {
       },
       httpsEgressExceptCidrs: config.get('HTTPS_EGRESS_EXCEPT_CIDRS'),
       webDomain: config.get('WEB_DOMAIN'),
+      leaseUrl: config.get('FENCING_LEASE_URL') ?? null,
     };
     this.tenantDatabaseOnDelete = config.get('TENANT_DATABASE_ON_DELETE');
   }
