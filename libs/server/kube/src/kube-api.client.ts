@@ -79,20 +79,51 @@ export class KubeApiClient {
 
   /** Resolves with the parsed JSON body of a 2xx answer; throws KubeApiError otherwise. */
   async request<T>(spec: KubeRequestSpec): Promise<T> {
+    const { status, text } = await this.exchange(spec, this.opts.requestTimeoutMs, true);
+    if (status >= 200 && status < 300) {
+      try {
+        return (text === '' ? {} : JSON.parse(text)) as T;
+      } catch {
+        throw kubeApiErrorFromResponse(this.cluster, spec.what, status, `invalid JSON: ${text}`);
+      }
+    }
+    throw kubeApiErrorFromResponse(this.cluster, spec.what, status, text);
+  }
+
+  /**
+   * One request whose answer belongs to someone behind the API server (services/proxy): resolves
+   * with any HTTP answer, throws KubeApiError (status 0) when none came. Running out of time says
+   * nothing about the cluster — the container may be the one hanging — so a timeout is counted but
+   * not taken as a sign that the cluster is unreachable; a refused or broken connection is.
+   */
+  proxy(spec: KubeRequestSpec, timeoutMs: number): Promise<{ status: number; text: string }> {
+    return this.exchange(spec, timeoutMs, false);
+  }
+
+  private async exchange(
+    spec: KubeRequestSpec,
+    timeoutMs: number,
+    timeoutIsSilence: boolean,
+  ): Promise<{ status: number; text: string }> {
     const prepared = await this.prepare(spec);
     const started = performance.now();
-    return new Promise<T>((resolve, reject) => {
+    return new Promise((resolve, reject) => {
       let settled = false;
-      const settle = (code: number, outcome: () => void) => {
+      let timedOut = false;
+      const settle = (code: number, outcome: () => void, reachabilityEvidence = true) => {
         if (settled) return;
         settled = true;
         clearTimeout(timer);
         this.inFlight.delete(req);
-        this.record(spec, code, started);
+        this.record(spec, code, started, reachabilityEvidence);
         outcome();
       };
       const failTransport = (error: unknown) =>
-        settle(0, () => reject(kubeApiErrorFromTransport(this.cluster, spec.what, error)));
+        settle(
+          0,
+          () => reject(kubeApiErrorFromTransport(this.cluster, spec.what, error)),
+          timeoutIsSilence || !timedOut,
+        );
       const req = this.send(prepared, (res) => {
         const status = res.statusCode ?? 0;
         const chunks: Buffer[] = [];
@@ -101,24 +132,13 @@ export class KubeApiClient {
         res.on('close', () => {
           if (!res.complete) return failTransport(new Error('connection closed during the response'));
           const text = Buffer.concat(chunks).toString('utf8');
-          if (status >= 200 && status < 300) {
-            try {
-              const body = (text === '' ? {} : JSON.parse(text)) as T;
-              settle(status, () => resolve(body));
-            } catch {
-              settle(status, () =>
-                reject(kubeApiErrorFromResponse(this.cluster, spec.what, status, `invalid JSON: ${text}`)),
-              );
-            }
-            return;
-          }
-          settle(status, () => reject(kubeApiErrorFromResponse(this.cluster, spec.what, status, text)));
+          settle(status, () => resolve({ status, text }));
         });
       });
-      const timer = setTimeout(
-        () => req.destroy(new KubeRequestTimeoutError(this.opts.requestTimeoutMs)),
-        this.opts.requestTimeoutMs,
-      );
+      const timer = setTimeout(() => {
+        timedOut = true;
+        req.destroy(new KubeRequestTimeoutError(timeoutMs));
+      }, timeoutMs);
       req.on('error', failTransport);
       req.end(prepared.body);
     });
@@ -248,14 +268,17 @@ export class KubeApiClient {
     this.opts.agent.destroy();
   }
 
-  private record(spec: KubeRequestSpec, code: number, started: number): void {
-    this.opts.recorder.record({
-      cluster: this.cluster,
-      verb: spec.verb,
-      resource: spec.resource,
-      code,
-      durationMs: performance.now() - started,
-    });
+  private record(spec: KubeRequestSpec, code: number, started: number, reachabilityEvidence = true): void {
+    this.opts.recorder.record(
+      {
+        cluster: this.cluster,
+        verb: spec.verb,
+        resource: spec.resource,
+        code,
+        durationMs: performance.now() - started,
+      },
+      { reachabilityEvidence },
+    );
   }
 
   private async prepare(

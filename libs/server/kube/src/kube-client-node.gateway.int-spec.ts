@@ -324,6 +324,83 @@ describe('ClientNodeKubeGateway against kube-sim', () => {
     }
   });
 
+  it('proxies GET to a Service; a hanging container times out without making the cluster unreachable', async () => {
+    const ns = 'proxy-1';
+    await gateway.apply(a, namespace(ns));
+    await gateway.apply(a, {
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name: 'webapp', namespace: ns, labels: MANAGED },
+      spec: {
+        replicas: 1,
+        selector: { matchLabels: { app: 'webapp' } },
+        template: {
+          metadata: { labels: { app: 'webapp', ...MANAGED } },
+          spec: {
+            containers: [
+              {
+                name: 'webapp',
+                image: 'registry.local/whatsapp/web:v2',
+                ports: [{ name: 'https', containerPort: 8443 }],
+              },
+            ],
+          },
+        },
+      },
+    });
+    await gateway.apply(a, {
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: { name: 'webapp', namespace: ns, labels: MANAGED },
+      spec: { selector: { app: 'webapp' }, ports: [{ name: 'https', port: 443, targetPort: 'https' }] },
+    });
+    const target = {
+      namespace: ns,
+      service: 'webapp',
+      port: 'https',
+      scheme: 'https' as const,
+      path: '/v1/health',
+    };
+    const answer = await eventually(async () => {
+      const r = await gateway.proxyGet(a, target, { timeoutMs: 1_000 });
+      return r.status === 200 && r;
+    }, 'the WebApp answering through the service proxy');
+    expect(answer.body).toMatchObject({ health: { gateway_status: 'uninitialized' } });
+    const missing = await gateway.proxyGet(a, { ...target, service: 'nope' }, { timeoutMs: 1_000 });
+    expect(missing.status).toBe(404);
+
+    const pod = sim.cluster('kc-a').store.list('pods', { namespace: ns }).items[0] as unknown as KubeObject;
+    expect(
+      sim.cluster('kc-a').setFaults(ns, pod.metadata.name, { health: { mode: 'hanging', scope: 'health' } }),
+    ).toBe(true);
+    const proxied = () => gateway.totalRequests({ cluster: 'kc-a', resource: 'services/proxy', code: 0 });
+    const before = proxied();
+    for (let i = 0; i < 4; i++) {
+      const started = Date.now();
+      const error = await failure(gateway.proxyGet(a, target, { timeoutMs: 200 }));
+      expect(Date.now() - started).toBeLessThan(1_000);
+      expect(error).toMatchObject({ cluster: 'kc-a', status: 0 });
+      expect(error.message).toContain('no answer within 200 ms');
+    }
+    expect(proxied() - before).toBe(4);
+    expect(gateway.reachability('kc-a')).toBe('reachable');
+
+    sim.cluster('kc-a').setFaults(ns, pod.metadata.name, { health: { mode: 'failing', scope: 'health' } });
+    expect((await gateway.proxyGet(a, target, { timeoutMs: 1_000 })).status).toBe(500);
+    sim.cluster('kc-a').setFaults(ns, pod.metadata.name, {});
+
+    sim.partition('kc-a', true);
+    try {
+      for (let i = 0; i < 3; i++)
+        expect(await failure(gateway.proxyGet(a, target, { timeoutMs: 1_000 }))).toMatchObject({ status: 0 });
+      expect(gateway.reachability('kc-a')).toBe('unreachable');
+    } finally {
+      sim.partition('kc-a', false);
+    }
+    expect((await gateway.proxyGet(a, target, { timeoutMs: 1_000 })).status).toBe(200);
+    expect(gateway.reachability('kc-a')).toBe('reachable');
+  });
+
   it('reports credential problems as ClusterCredentialsError without credentials', async () => {
     const target = (credentialsRef: string): ClusterTarget => ({
       id: `bad-${credentialsRef}`,

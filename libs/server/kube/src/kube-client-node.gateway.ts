@@ -10,6 +10,8 @@ import {
   type KubeObject,
   type ManagedObjectCache,
   type ObjectRef,
+  type ProxyAnswer,
+  type ServiceProxyTarget,
 } from './kube-gateway';
 import type { KubeGatewayLogger } from './kube-gateway.logger';
 import {
@@ -146,6 +148,30 @@ export class ClientNodeKubeGateway implements KubeGateway {
     }
   }
 
+  async proxyGet(
+    cluster: ClusterTarget,
+    target: ServiceProxyTarget,
+    options: { timeoutMs: number },
+  ): Promise<ProxyAnswer> {
+    if (!target.path.startsWith('/')) throw new Error(`proxy path must start with "/": ${target.path}`);
+    const name = [target.scheme, target.service, String(target.port)]
+      .filter((part): part is string => Boolean(part))
+      .map(encodeURIComponent)
+      .join(':');
+    const client = await this.clientFor(cluster);
+    const { status, text } = await client.proxy(
+      {
+        method: 'GET',
+        path: `/api/v1/namespaces/${encodeURIComponent(target.namespace)}/services/${name}/proxy${target.path}`,
+        verb: 'get',
+        resource: 'services/proxy',
+        what: `proxy GET ${target.namespace}/${target.service}${target.path}`,
+      },
+      options.timeoutMs,
+    );
+    return { status, body: parseMaybeJson(text) };
+  }
+
   cache(cluster: ClusterTarget): ManagedObjectCache {
     const key = entryKey(cluster);
     const existing = this.caches.get(cluster.id);
@@ -253,6 +279,14 @@ export class ClientNodeKubeGateway implements KubeGateway {
 
 function entryKey(cluster: ClusterTarget): string {
   return `${cluster.name}\u0000${cluster.credentialsRef}`;
+}
+
+function parseMaybeJson(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return text;
+  }
 }
 
 function describe(kind: string, meta: { namespace?: string; name: string }): string {

@@ -76,6 +76,25 @@ export interface ManagedObjectCache {
 
 export type ClusterReachability = 'reachable' | 'unreachable' | 'unknown';
 
+/** A Service port reached through the API server's `services/proxy` subresource. */
+export interface ServiceProxyTarget {
+  namespace: string;
+  service: string;
+  /** The Service port, by name or number. */
+  port: string | number;
+  /** `https` when the container serves TLS (the API server connects without verifying it). */
+  scheme?: 'http' | 'https';
+  /** Path below the Service, starting with `/` (may carry a query string). */
+  path: string;
+}
+
+/** Whatever answered: the container, or the API server on its behalf (503 no endpoints, 504). */
+export interface ProxyAnswer {
+  status: number;
+  /** Parsed JSON when the answer is JSON, otherwise the text. */
+  body: unknown;
+}
+
 export interface KubeGateway {
   /**
    * Server-side apply (`application/apply-patch+yaml`, field manager FIELD_MANAGER, force) of one
@@ -88,6 +107,17 @@ export interface KubeGateway {
   get(cluster: ClusterTarget, ref: ObjectRef): Promise<KubeObject | undefined>;
   /** Deletes an object (background propagation); resolves 'absent' when it was already gone. */
   delete(cluster: ClusterTarget, ref: ObjectRef): Promise<'deleted' | 'absent'>;
+  /**
+   * GET through `/api/v1/namespaces/{ns}/services/[scheme:]{name}:{port}/proxy{path}`: resolves with
+   * any HTTP answer, throws KubeApiError with status 0 when none came within `timeoutMs`. Never
+   * retried (a probe's caller decides), and a timeout does not count against the cluster's
+   * reachability: a hanging container is the pod's problem, not the API server's.
+   */
+  proxyGet(
+    cluster: ClusterTarget,
+    target: ServiceProxyTarget,
+    options: { timeoutMs: number },
+  ): Promise<ProxyAnswer>;
   /** The watch cache of a cluster, started on first use. */
   cache(cluster: ClusterTarget): ManagedObjectCache;
   /** From the outcome of recent requests and watches; 'unknown' before any. */

@@ -36,5 +36,10 @@ describe('KubeRequestRecorder', () => {
     recorder.reset();
     expect(recorder.total()).toBe(0);
     expect(recorder.reachability('eu-1')).toBe('unreachable');
+    // A proxied request that timed out is counted, but says nothing about the cluster.
+    recorder.record(sample(200));
+    for (let i = 0; i < 3; i++) recorder.record(sample(0, 'get'), { reachabilityEvidence: false });
+    expect(recorder.reachability('eu-1')).toBe('reachable');
+    expect(recorder.total({ code: 0 })).toBe(3);
   });
 });

@@ -41,7 +41,11 @@ export class KubeRequestRecorder {
 
   constructor(private readonly observer?: KubeRequestObserver) {}
 
-  record(sample: KubeRequestSample): void {
+  /**
+   * `reachabilityEvidence: false`: the request is counted, but its outcome says nothing about the
+   * cluster (a proxied request that timed out may have waited on a hanging container).
+   */
+  record(sample: KubeRequestSample, options: { reachabilityEvidence?: boolean } = {}): void {
     const key = `${sample.cluster}\u0000${sample.verb}\u0000${sample.resource}\u0000${sample.code}`;
     const counter = this.counters.get(key);
     if (counter) counter.count++;
@@ -53,6 +57,11 @@ export class KubeRequestRecorder {
         code: sample.code,
         count: 1,
       });
+    if (options.reachabilityEvidence !== false) this.track(sample);
+    this.observer?.(sample);
+  }
+
+  private track(sample: KubeRequestSample): void {
     if (sample.code !== 0) {
       this.silentInARow.set(sample.cluster, 0);
       this.lastOutcome.set(sample.cluster, 'reachable');
@@ -63,7 +72,6 @@ export class KubeRequestRecorder {
         this.lastOutcome.set(sample.cluster, 'unreachable');
       }
     }
-    this.observer?.(sample);
   }
 
   counts(filter: KubeRequestFilter = {}): KubeRequestCount[] {

@@ -50,5 +50,6 @@ describe('kube resource table', () => {
       verbs: ['get', 'create', 'patch', 'delete'],
     });
     expect(rules.find((r) => r.resource === 'pods')?.group).toBe('');
+    expect(rules).toContainEqual({ group: '', resource: 'services/proxy', verbs: ['get'] });
   });
 });

@@ -101,15 +101,19 @@ export interface KubePermission {
 
 /**
  * What the gateway does to each resource, as RBAC rules: apply (create + patch), get, delete on
- * every kind, list + watch on the cached ones. `secret:` credential references additionally read
- * Secrets in the control plane's own cluster, which `get` on secrets already covers.
+ * every kind, list + watch on the cached ones, and GET through `services/proxy` (the health
+ * checks' WebApp probe). `secret:` credential references additionally read Secrets in the control
+ * plane's own cluster, which `get` on secrets already covers.
  */
 export function kubeGatewayPermissions(): KubePermission[] {
-  return KUBE_RESOURCES.map((r) => ({
-    group: r.group,
-    resource: r.resource,
-    verbs: r.cached
-      ? ['get', 'list', 'watch', 'create', 'patch', 'delete']
-      : ['get', 'create', 'patch', 'delete'],
-  }));
+  return [
+    ...KUBE_RESOURCES.map((r) => ({
+      group: r.group,
+      resource: r.resource,
+      verbs: r.cached
+        ? ['get', 'list', 'watch', 'create', 'patch', 'delete']
+        : ['get', 'create', 'patch', 'delete'],
+    })),
+    { group: '', resource: 'services/proxy', verbs: ['get'] },
+  ];
 }
