@@ -7,3 +7,4 @@ export * from './pagination';
 export * from './tenants';
 export * from './users';
 export * from './queues';
+export * from './health';
