@@ -1,3 +1,5 @@
+import { createServer, type Server } from 'node:http';
+import { type AddressInfo } from 'node:net';
 import { startSimulation, type SimCluster, type Simulation } from '@bsp/kube-sim';
 
 const until = async (what: string, check: () => boolean, timeoutMs = 10_000) => {
@@ -40,6 +42,32 @@ function coreApp(cluster: SimCluster, ns: string, number: string, epoch: string,
       template: { metadata: { labels: { app: 'coreapp' } }, spec: { containers } },
     },
   });
+}
+
+/** The control plane's lease endpoint as the agent sees it: grants while `granting`, records what it receives. */
+async function leaseEndpoint(leaseDurationMs: number, renewIntervalMs: number) {
+  const received: { at: number; authorization?: string; body: Record<string, unknown> }[] = [];
+  const state = { granting: true, lastGrantAt: 0 };
+  const server: Server = createServer((req, res) => {
+    let text = '';
+    req.on('data', (c: Buffer) => (text += c.toString()));
+    req.on('end', () => {
+      const at = Date.now();
+      received.push({ at, authorization: req.headers.authorization, body: JSON.parse(text) });
+      if (!state.granting) {
+        res.writeHead(409, { 'content-type': 'application/problem+json' });
+        res.end(JSON.stringify({ status: 409, code: 'lease_not_active' }));
+        return;
+      }
+      state.lastGrantAt = at;
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ granted: true, leaseDurationMs, renewIntervalMs }));
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/internal/v1/leases/renew`;
+  const close = () => new Promise((r) => (server.closeAllConnections(), server.close(r)));
+  return { url, received, state, close };
 }
 
 function renew(cluster: SimCluster, ns: string, epoch: string, durationSeconds = 1) {
@@ -130,6 +158,100 @@ describe('partition and failover, judged by the WhatsApp network', () => {
       expect(log).toMatch(/fenced: lease wa-fenced\/wa-lease expired at/);
     } finally {
       clearInterval(renewer2);
+    }
+  });
+
+  it('an agent renewing with the control plane over HTTP fences its partitioned CoreApp after the lease duration', async () => {
+    const ns = 'wa-cp-lease';
+    const number = '+4911100000005';
+    const placementId = '6f1d2c3b-4a59-4e8f-9b7a-0c1d2e3f4a5b';
+    const token = 'pod-set-token-5f2e9a';
+    const leaseMs = 600;
+    const endpoint = await leaseEndpoint(leaseMs, 150);
+    try {
+      endpoint.state.granting = false;
+      eu1.store.create('namespaces', { metadata: { name: ns } });
+      eu1.store.create('secrets', {
+        metadata: { name: 'fencing', namespace: ns },
+        stringData: { token },
+      });
+      eu1.store.create('statefulsets', {
+        metadata: { name: 'coreapp', namespace: ns },
+        spec: {
+          replicas: 1,
+          serviceName: 'coreapp',
+          selector: { matchLabels: { app: 'coreapp' } },
+          template: {
+            metadata: { labels: { app: 'coreapp' } },
+            spec: {
+              containers: [
+                {
+                  name: 'coreapp',
+                  image: 'whatsapp/coreapp:v2',
+                  env: [
+                    { name: 'WA_PHONE_NUMBER', value: number },
+                    { name: 'BSP_FENCING_EPOCH', value: '3' },
+                  ],
+                },
+                {
+                  name: 'fencing-agent',
+                  image: 'bsp/fencing-agent:v1',
+                  env: [
+                    { name: 'FENCE_LEASE_URL', value: endpoint.url },
+                    {
+                      name: 'FENCE_LEASE_TOKEN',
+                      valueFrom: { secretKeyRef: { name: 'fencing', key: 'token' } },
+                    },
+                    { name: 'BSP_PLACEMENT_ID', value: placementId },
+                    { name: 'BSP_FENCING_EPOCH', value: '3' },
+                    { name: 'POD_NAME', valueFrom: { fieldRef: { fieldPath: 'metadata.name' } } },
+                    { name: 'POD_NAMESPACE', valueFrom: { fieldRef: { fieldPath: 'metadata.namespace' } } },
+                  ],
+                },
+              ],
+            },
+          },
+        },
+      });
+      const core = () => eu1.process(ns, 'coreapp-0', 'coreapp') as { fenced?: string } | undefined;
+      // Refused until the control plane activates the lease: the CoreApp must stay off WhatsApp.
+      await until('refused twice', () => endpoint.received.length >= 2);
+      expect(core()?.fenced).toMatch(/^(no lease granted yet|lease refused: lease_not_active)$/);
+      expect(sim.network.holder(number)).toBeUndefined();
+      endpoint.state.granting = true;
+      await until('eu-1 connected', () => sim.network.holder(number)?.cluster === 'eu-1');
+      expect(endpoint.received[0]).toMatchObject({
+        authorization: `Bearer ${token}`,
+        body: { placementId, epoch: '3', pod: 'coreapp-0', namespace: ns },
+      });
+
+      sim.partition('eu-1', true);
+      const partitionedAt = Date.now();
+      const lastGrant = endpoint.state.lastGrantAt;
+      const heard = endpoint.received.length;
+      await until('fenced after the lease', () => core()?.fenced !== undefined, 5000);
+      expect(Date.now() - lastGrant).toBeGreaterThanOrEqual(leaseMs - 50);
+      expect(core()?.fenced).toMatch(/^lease expired: could not renew since /);
+      expect(endpoint.received.filter((r) => r.at > partitionedAt + 20)).toHaveLength(0);
+      expect(endpoint.received.length - heard).toBeLessThanOrEqual(1);
+      await new Promise((r) => setTimeout(r, 250));
+      expect(sim.network.holder(number)).toBeUndefined();
+
+      sim.partition('eu-1', false);
+      await until('eu-1 reconnected after a grant', () => sim.network.holder(number)?.cluster === 'eu-1');
+      expect(core()?.fenced).toBeUndefined();
+      expect(sim.network.violations().filter((v) => v.number === number)).toEqual([]);
+      const log = await (
+        await fetch(
+          `${sim.clusters[0]!.url}/api/v1/namespaces/${ns}/pods/coreapp-0/log?container=fencing-agent`,
+        )
+      ).text();
+      expect(log).toMatch(/fencing: lease expired: could not renew since/);
+      expect(log).toMatch(/lease renewal failed: network is unreachable/);
+      expect(log.match(/lease granted \(valid \d+ ms\)/g)).toHaveLength(2);
+      expect(log).not.toContain(token);
+    } finally {
+      await endpoint.close();
     }
   });
 

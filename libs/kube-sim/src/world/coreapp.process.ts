@@ -224,7 +224,10 @@ export class CoreAppProcess extends SimProcess {
       this.log('network reachable again');
       if (this.dropTimer) clearTimeout(this.dropTimer);
       this.dropTimer = undefined;
-      if (this.session?.connected) {
+      if (this.fencedReason !== undefined) {
+        // The close the fence asked for while cut off reaches WhatsApp now: no revival while fenced.
+        this.closeSession();
+      } else if (this.session?.connected) {
         this.status = 'connected';
       } else if (this.kicks > 0 && this.session && this.ctx.timings.kickedRetryMs === 0) {
         this.status = 'disconnected';
