@@ -5,6 +5,7 @@ import { AppConfig, ConfigModule } from '@bsp/config';
 import { DbModule } from '@bsp/db';
 import { ApiKeysModule, ApiKeysService } from '@bsp/domain-api-keys';
 import { AuditModule } from '@bsp/domain-audit';
+import { FailoverRequestsModule, LeaseRenewalsModule } from '@bsp/domain-failover';
 import { ClustersModule } from '@bsp/domain-clusters';
 import { NumbersModule } from '@bsp/domain-numbers';
 import { TenantsModule } from '@bsp/domain-tenants';
@@ -20,7 +21,10 @@ import { AuditController } from './audit/audit.controller';
 import { AuthController } from './auth/auth.controller';
 import { ClustersController } from './clusters/clusters.controller';
 import { DashboardModule } from './dashboard';
+import { FailoversController } from './failovers/failovers.controller';
+import { HttpDrain } from './http-drain';
 import { JsonBodyMiddleware } from './json-body.middleware';
+import { LeasesController } from './leases/leases.controller';
 import { NumbersController } from './numbers/numbers.controller';
 import { QueueOperationsService } from './queues/queue-operations.service';
 import { QueuesController } from './queues/queues.controller';
@@ -47,6 +51,8 @@ export class ApiModule implements NestModule {
         NumbersModule,
         ClustersModule,
         ApiKeysModule,
+        FailoverRequestsModule,
+        LeaseRenewalsModule,
         AuthModule.forRoot({
           imports: [UsersModule, ApiKeysModule],
           userPrincipalLoader: UsersService,
@@ -66,12 +72,19 @@ export class ApiModule implements NestModule {
         QueuesController,
         ApiKeysController,
         AuditController,
+        FailoversController,
+        LeasesController,
       ],
-      providers: [AdminSeedService, QueueOperationsService, { provide: APP_FILTER, useClass: ProblemFilter }],
+      providers: [
+        AdminSeedService,
+        QueueOperationsService,
+        HttpDrain,
+        { provide: APP_FILTER, useClass: ProblemFilter },
+      ],
     };
   }
 
   configure(consumer: MiddlewareConsumer): void {
-    consumer.apply(HttpMetricsMiddleware, JsonBodyMiddleware).forRoutes('*');
+    consumer.apply(HttpDrain, HttpMetricsMiddleware, JsonBodyMiddleware).forRoutes('*');
   }
 }

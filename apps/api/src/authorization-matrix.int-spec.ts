@@ -652,6 +652,67 @@ const ROUTES: Record<string, RouteSpec> = {
     ],
   },
 
+  'POST /v1/numbers/{numberId}/failover': {
+    roles: WRITER_ROLES,
+    scope: 'numbers:write',
+    variants: [
+      {
+        // No worker runs here, so no number has an active instance: an allowed call is refused
+        // for that reason, after authorization, and changes nothing.
+        targets: ['A', 'B', 'A unbound', 'missing'],
+        success: 409,
+        extra: () => ({ status: 409, code: 'failover_not_possible' }),
+        prepare: ({ world, target }) => {
+          const ids: Partial<Record<TargetName, string>> = {
+            A: world.number1.A,
+            B: world.number1.B,
+            'A unbound': world.numberA2,
+          };
+          return {
+            path: `/v1/numbers/${ids[target] ?? MISSING_ID}/failover`,
+            body: { reason: 'authorization matrix' },
+          };
+        },
+      },
+    ],
+  },
+  'GET /v1/numbers/{numberId}/failovers': {
+    roles: EVERY_ROLE,
+    scope: 'numbers:read',
+    variants: [
+      {
+        targets: ['A', 'B', 'A unbound', 'missing'],
+        success: 200,
+        prepare: ({ world, target }) => {
+          const ids: Partial<Record<TargetName, string>> = {
+            A: world.number1.A,
+            B: world.number1.B,
+            'A unbound': world.numberA2,
+          };
+          return {
+            path: `/v1/numbers/${ids[target] ?? MISSING_ID}/failovers`,
+            onSuccess: (res) => expect(res.body).toEqual([]),
+          };
+        },
+      },
+    ],
+  },
+  // Fencing agents only: the pod set's lease token authenticates it, never a user's or key's credentials.
+  'POST /internal/v1/leases/renew': {
+    public: true,
+    variants: [
+      {
+        targets: ['none'],
+        success: 401,
+        successCode: 'lease_token_invalid',
+        prepare: () => ({
+          path: '/internal/v1/leases/renew',
+          body: { placementId: MISSING_ID, epoch: '1' },
+        }),
+      },
+    ],
+  },
+
   'POST /v1/clusters': {
     roles: ['platform_admin'],
     variants: [
@@ -840,10 +901,10 @@ const ROUTES: Record<string, RouteSpec> = {
 };
 
 /**
- * Nest mounts each global middleware (HTTP metrics, JSON body parsing; `forRoutes('*')`) as an
+ * Nest mounts each global middleware (shutdown drain, HTTP metrics, JSON body parsing; `forRoutes('*')`) as an
  * all-methods wildcard route that only passes requests on; they are not endpoints.
  */
-const MIDDLEWARE_MOUNTS = ['ALL /{*path}', 'ALL /{*path}'];
+const MIDDLEWARE_MOUNTS = ['ALL /{*path}', 'ALL /{*path}', 'ALL /{*path}'];
 
 // ---------------------------------------------------------------------------------------------
 

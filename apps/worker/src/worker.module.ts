@@ -6,9 +6,12 @@ import { SessionsModule } from '@bsp/domain-users';
 import { ProblemFilter } from '@bsp/errors';
 import { HealthModule } from '@bsp/health';
 import { ObservabilityModule, type ObservabilityOptions } from '@bsp/observability';
+import { FailoverModule } from '@bsp/domain-failover';
 import { ProvisioningModule } from '@bsp/domain-provisioning';
 import { QueueModule, QueueName, ReconcileRequestsModule } from '@bsp/queue';
 import { RedisModule } from '@bsp/redis';
+import { FailoverMetrics } from './failover/failover.metrics';
+import { FailoverProcessor } from './failover/failover.processor';
 import { MaintenanceScheduleService } from './maintenance-schedule.service';
 import { MaintenanceProcessor } from './maintenance.processor';
 import { ClusterEventsService } from './provisioning/cluster-events.service';
@@ -34,6 +37,7 @@ export class WorkerModule {
         ReconcileRequestsModule,
         ProvisioningInfraModule,
         ProvisioningModule,
+        FailoverModule,
       ],
       providers: [
         MaintenanceProcessor,
@@ -42,6 +46,8 @@ export class WorkerModule {
         ReconcileMetrics,
         ClusterEventsService,
         ResyncService,
+        FailoverProcessor,
+        FailoverMetrics,
         { provide: APP_FILTER, useClass: ProblemFilter },
       ],
     };

@@ -59,6 +59,8 @@ export async function startProvisioningStack(
     workers?: number;
     processWorkers?: boolean;
     env?: Record<string, string>;
+    /** Pod sets renew activation leases at this API (FENCING_LEASE_URL for the workers). */
+    leaseFencing?: boolean;
   } = {},
 ): Promise<ProvisioningStack> {
   const sim = await startSimulation({
@@ -75,6 +77,9 @@ export async function startProvisioningStack(
     RECONCILE_CONCURRENCY: '8',
     ...options.env,
   });
+  // Workers read their configuration from this process's environment when they start.
+  if (options.leaseFencing) process.env['FENCING_LEASE_URL'] = `${api.url}/internal/v1/leases/renew`;
+  else delete process.env['FENCING_LEASE_URL'];
   const adminToken = await api.login(api.adminEmail, api.adminPassword);
   const clusterIds: Record<string, string> = {};
   for (const c of STACK_CLUSTERS) {

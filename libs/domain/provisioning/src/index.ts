@@ -3,11 +3,18 @@ export { InvalidPodSetInputError } from './pod-set/pod-set.errors';
 export { POD_SET_NAMES, isDns1123Label, phoneNumberHash, podSetNamespace } from './pod-set/pod-set.names';
 export { coreAppReplicas, webAppReplicas } from './pod-set/pod-set.replicas';
 export { renderPodSet } from './pod-set/pod-set.renderer';
+export { leaseToken, leaseTokenHash } from './pod-set/lease-token';
 export * from './placement/placement.types';
 export { selectPlacement } from './placement/placement.selector';
 export { ProvisioningModule, ReconcileStatusModule } from './provisioning.module';
-export { Reconciler, clusterTarget, tenantDatabaseName } from './reconcile/reconciler.service';
-export { ProvisioningRepository } from './reconcile/provisioning.repository';
+export { Reconciler, clusterTarget, isRetiring, tenantDatabaseName } from './reconcile/reconciler.service';
+export {
+  ProvisioningRepository,
+  FENCED_PLACEMENT_STATES,
+  RETIRING_PLACEMENT_STATES,
+  type NumberWithPlacements,
+  type PlacementWithCluster,
+} from './reconcile/provisioning.repository';
 export { PermanentReconcileError } from './reconcile/reconcile.errors';
 export type { ReconcileOutcome } from './reconcile/reconcile.outcome';
 export { KUBE_GATEWAY, TENANT_DATABASES } from './reconcile/reconcile.tokens';

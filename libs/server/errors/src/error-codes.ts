@@ -21,6 +21,11 @@ export const ERROR_CODES = [
   'api_key_revoked',
   'invalid_state',
   'too_many_attempts',
+  'lease_token_invalid',
+  'lease_revoked',
+  'lease_superseded',
+  'failover_in_progress',
+  'failover_not_possible',
   'internal_error',
 ] as const;
 
@@ -35,6 +40,7 @@ export function httpStatusFor(code: ErrorCode): number {
     case 'unauthenticated':
     case 'invalid_credentials':
     case 'invalid_refresh_token':
+    case 'lease_token_invalid':
       return 401;
     case 'forbidden':
     case 'insufficient_scope':
@@ -51,6 +57,10 @@ export function httpStatusFor(code: ErrorCode): number {
     case 'api_key_already_rotated':
     case 'api_key_revoked':
     case 'invalid_state':
+    case 'lease_revoked':
+    case 'lease_superseded':
+    case 'failover_in_progress':
+    case 'failover_not_possible':
       return 409;
     case 'payload_too_large':
       return 413;

@@ -4,7 +4,9 @@ import { QueueAdminService } from './queue-admin.service';
 import { QueueName } from './queue-registry';
 
 @Module({
-  imports: [QueueModule.queues(QueueName.Maintenance, QueueName.Provisioning, QueueName.Health, QueueName.Failover)],
+  imports: [
+    QueueModule.queues(QueueName.Maintenance, QueueName.Provisioning, QueueName.Health, QueueName.Failover),
+  ],
   providers: [QueueAdminService],
   exports: [QueueAdminService],
 })

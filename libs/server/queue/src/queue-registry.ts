@@ -39,7 +39,8 @@ export interface JobPayloads {
 }
 
 /** Why a reconcile was asked for: kept on the job for operators, never changes what it does. */
-export type ReconcileReason = 'desired-change' | 'resync' | 'cluster-event' | 'manual' | 'requeue';
+export type ReconcileReason =
+  'desired-change' | 'resync' | 'cluster-event' | 'manual' | 'requeue' | 'failover';
 
 /** Which queue each job runs on. */
 export const QUEUE_OF: { readonly [J in JobName]: QueueName } = {

@@ -7,4 +7,5 @@ export * from './pagination';
 export * from './tenants';
 export * from './users';
 export * from './queues';
+export * from './failover';
 export * from './health';

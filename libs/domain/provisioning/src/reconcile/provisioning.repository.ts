@@ -16,6 +16,11 @@ export type NumberWithPlacements = PhoneNumber & { placements: PlacementWithClus
 
 const LIVE_PLACEMENT: Prisma.PlacementWhereInput = { state: { notIn: ['released'] } };
 
+/** A failover fences these (or has): their CoreApp must not run, and the reconciler must not start it. */
+export const FENCED_PLACEMENT_STATES: readonly PlacementState[] = ['fencing', 'fenced', 'releasing'];
+/** Placements on their way out after a failover: their namespaces are deleted, then they are released. */
+export const RETIRING_PLACEMENT_STATES: readonly PlacementState[] = ['fenced', 'releasing'];
+
 /** The reconciler's queries. It acts for the system on one number at a time, keyed by the number's id. */
 @Injectable()
 export class ProvisioningRepository {
@@ -81,24 +86,70 @@ export class ProvisioningRepository {
     return count === 1;
   }
 
-  /** The epoch and active placement as they are now (not as this reconcile read them), in one query. */
+  /**
+   * The epoch and the placement that may run the CoreApp as they are now (not as this reconcile read
+   * them), in one query: the active placement, unless a failover has started fencing it.
+   */
   async currentFencing(
     numberId: string,
   ): Promise<{ fencingEpoch: bigint; activePlacementId: string | null }> {
-    const rows = await this.prisma.$queryRaw<{ fencing_epoch: bigint; active_placement_id: string | null }[]>`
-      SELECT n.fencing_epoch, p.id AS active_placement_id
+    const rows = await this.prisma.$queryRaw<
+      { fencing_epoch: bigint; active_placement_id: string | null; active_state: PlacementState | null }[]
+    >`
+      SELECT n.fencing_epoch, p.id AS active_placement_id, p.state AS active_state
       FROM phone_numbers n LEFT JOIN placements p ON p.active_number_id = n.id
       WHERE n.id = ${numberId}::uuid`;
     const row = rows[0];
     if (!row) throw new Error(`number ${numberId} is gone`);
-    return { fencingEpoch: BigInt(row.fencing_epoch), activePlacementId: row.active_placement_id };
+    const fenced = row.active_state !== null && FENCED_PLACEMENT_STATES.includes(row.active_state);
+    return {
+      fencingEpoch: BigInt(row.fencing_epoch),
+      activePlacementId: fenced ? null : row.active_placement_id,
+    };
+  }
+
+  /**
+   * The lease an active placement's fencing agent renews: created with its epoch and token hash, or
+   * brought up to them while nothing revoked it. An epoch never moves backwards.
+   */
+  async ensureActivationLease(lease: {
+    placementId: string;
+    numberId: string;
+    epoch: bigint;
+    tokenHash: string;
+  }): Promise<void> {
+    await this.prisma.$executeRaw`
+      INSERT INTO activation_leases (placement_id, number_id, epoch, token_hash)
+      VALUES (${lease.placementId}::uuid, ${lease.numberId}::uuid, ${lease.epoch.toString()}::bigint, ${lease.tokenHash})
+      ON CONFLICT (placement_id) DO UPDATE
+         SET epoch = excluded.epoch, token_hash = excluded.token_hash
+       WHERE activation_leases.revoked_at IS NULL
+         AND activation_leases.epoch <= excluded.epoch
+         AND (activation_leases.epoch, activation_leases.token_hash)
+             IS DISTINCT FROM (excluded.epoch, excluded.token_hash)`;
+  }
+
+  /** A placement is gone for good: its lease (if any) can never be granted again. */
+  async releasePlacement(db: Db, placementId: string): Promise<void> {
+    await db.placement.update({
+      where: { id: placementId },
+      data: { state: 'released', activeNumberId: null, releasedAt: new Date() },
+    });
+    await db.activationLease.updateMany({
+      where: { placementId, revokedAt: null },
+      data: { revokedAt: new Date() },
+    });
   }
 
   updatePlacement(db: Db, id: string, data: Prisma.PlacementUncheckedUpdateInput): Promise<Placement> {
     return db.placement.update({ where: { id }, data });
   }
 
-  releasePlacements(db: Db, numberId: string): Promise<Prisma.BatchPayload> {
+  async releasePlacements(db: Db, numberId: string): Promise<Prisma.BatchPayload> {
+    await db.activationLease.updateMany({
+      where: { numberId, revokedAt: null },
+      data: { revokedAt: new Date() },
+    });
     return db.placement.updateMany({
       where: { numberId, ...LIVE_PLACEMENT },
       data: { state: 'released' satisfies PlacementState, activeNumberId: null, releasedAt: new Date() },

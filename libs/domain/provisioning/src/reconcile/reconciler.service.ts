@@ -13,6 +13,7 @@ import {
 import type { TenantDatabaseProvisioner } from '@bsp/tenant-db';
 import { NumberCredentialsService } from '../credentials/number-credentials.service';
 import { selectPlacement } from '../placement/placement.selector';
+import { leaseTokenHash, leaseToken } from '../pod-set/lease-token';
 import { podSetNamespace, uuidHex } from '../pod-set/pod-set.names';
 import { renderPodSet } from '../pod-set/pod-set.renderer';
 import type { KubernetesManifest, NumberCredentialValues } from '../pod-set/pod-set.types';
@@ -22,9 +23,11 @@ import { type ObservedPodSet, observePodSet } from './pod-set.observer';
 import type { ReconcileOutcome } from './reconcile.outcome';
 import { KUBE_GATEWAY, TENANT_DATABASES } from './reconcile.tokens';
 import {
+  FENCED_PLACEMENT_STATES,
   type NumberWithPlacements,
   type PlacementWithCluster,
   ProvisioningRepository,
+  RETIRING_PLACEMENT_STATES,
 } from './provisioning.repository';
 
 const SYSTEM = systemCaller('reconciler');
@@ -49,6 +52,15 @@ export function tenantDatabaseName(numberId: string): string {
 
 export function clusterTarget(cluster: { id: string; name: string; credentialsRef: string }): ClusterTarget {
   return { id: cluster.id, name: cluster.name, credentialsRef: cluster.credentialsRef };
+}
+
+/** A placement a failover fenced: its namespace goes, then it is released. It no longer counts as the number's. */
+export function isRetiring(placement: { state: string }): boolean {
+  return (RETIRING_PLACEMENT_STATES as readonly string[]).includes(placement.state);
+}
+
+function isFenced(placement: { state: string }): boolean {
+  return (FENCED_PLACEMENT_STATES as readonly string[]).includes(placement.state);
 }
 
 interface PlacementPass {
@@ -80,6 +92,28 @@ export class Reconciler {
     if (!number || number.state === 'deleted') return { kind: 'gone' };
     if (number.desiredState === 'deleted') return this.deprovision(number);
     return this.converge(number);
+  }
+
+  /**
+   * A failover fencing a placement: writes its CoreApp at zero replicas (the whole StatefulSet, as
+   * every write of it is). 'absent' when the pod set was never created there.
+   */
+  async applyFencedCoreApp(numberId: string, placementId: string): Promise<'applied' | 'absent'> {
+    const number = await this.repository.findNumber(numberId);
+    const placement = number?.placements.find((p) => p.id === placementId);
+    if (!number || !placement) return 'absent';
+    const credentials = await this.credentials.ensure(number);
+    const coreApp = this.render(number, { ...placement, state: 'fencing' }, credentials).find(
+      (m) => m.kind === 'StatefulSet',
+    );
+    if (!coreApp) return 'absent';
+    try {
+      await this.kube.apply(clusterTarget(placement.cluster), coreApp);
+      return 'applied';
+    } catch (error) {
+      if (error instanceof KubeApiError && error.status === 404) return 'absent';
+      throw error;
+    }
   }
 
   /** Marks the number failed (from any state but deleted) with a reason; nothing when already so. */
@@ -125,8 +159,12 @@ export class Reconciler {
     };
 
     let applied = 0;
+    let retiring = 0;
+    for (const placement of number.placements.filter(isRetiring)) {
+      if ((await this.retirePlacement(placement)) === 'pending') retiring++;
+    }
     const observed = new Map<string, ObservedPodSet>();
-    for (const placement of number.placements) {
+    for (const placement of number.placements.filter((p) => !isRetiring(p))) {
       const pass = await this.convergePlacement(number, placement, credentials, ensureTenantDatabase);
       if (pass === 'superseded') {
         return {
@@ -146,20 +184,24 @@ export class Reconciler {
       if (!moved) return { kind: 'superseded', reason: 'the number changed during the reconcile' };
     }
     const pending = [...observed.values()].filter((o) => !o.ready);
-    if (pending.length > 0 || number.placements.length === 0) {
+    if (pending.length > 0 || observed.size === 0 || retiring > 0) {
       return {
         kind: 'waiting',
         state: target,
         applied,
-        reason: describeWait(pending),
-        requeueAfterMs: WAIT_FOR_PODS_MS,
+        reason:
+          pending.length > 0 || observed.size === 0
+            ? describeWait(pending)
+            : `waiting for ${retiring} fenced placement(s) to be removed`,
+        requeueAfterMs: pending.length > 0 || observed.size === 0 ? WAIT_FOR_PODS_MS : WAIT_FOR_NAMESPACE_MS,
       };
     }
     return { kind: 'converged', state: target, applied, changed: applied > 0 || target !== number.state };
   }
 
   private needsPlacement(number: NumberWithPlacements): boolean {
-    const has = (role: 'primary' | 'standby') => number.placements.some((p) => p.role === role);
+    const has = (role: 'primary' | 'standby') =>
+      number.placements.some((p) => p.role === role && !isRetiring(p));
     return !has('primary') || (number.mode === 'ha' && !has('standby'));
   }
 
@@ -177,16 +219,23 @@ export class Reconciler {
       if (!locked) return { kind: 'placed' as const };
       const current = await this.repository.findNumber(number.id, tx);
       if (!current || current.desiredState === 'deleted') return { kind: 'placed' as const };
-      const clusters = (await this.repository.candidateClusters(tx, current.region)).map((c) =>
+      const reachable = (await this.repository.candidateClusters(tx, current.region)).map((c) =>
         c.state === 'active' && this.kube.reachability(c.name) === 'unreachable'
           ? { ...c, state: 'unreachable' as const }
           : c,
       );
-      const selection = selectPlacement({
-        number: current,
-        clusters,
-        existing: current.placements.map((p) => ({ id: p.id, clusterId: p.clusterId, role: p.role })),
-      });
+      const existing = current.placements
+        .filter((p) => !isRetiring(p))
+        .map((p) => ({ id: p.id, clusterId: p.clusterId, role: p.role }));
+      // A cluster the number was just failed away from is the last resort for its new placements.
+      const failedAway = new Set(current.placements.filter(isRetiring).map((p) => p.clusterId));
+      const avoiding = reachable.map((c) =>
+        c.state === 'active' && failedAway.has(c.id) ? { ...c, state: 'cordoned' as const } : c,
+      );
+      let selection = selectPlacement({ number: current, clusters: avoiding, existing });
+      if (selection.kind !== 'placed' && failedAway.size > 0) {
+        selection = selectPlacement({ number: current, clusters: reachable, existing });
+      }
       if (selection.kind === 'no-capacity') {
         return { kind: 'failed' as const, reason: selection.message, retryAfterMs: NO_CAPACITY_RETRY_MS };
       }
@@ -356,6 +405,7 @@ export class Reconciler {
         if (fencing.activePlacementId !== placement.id || fencing.fencingEpoch !== placement.epoch) {
           return 'superseded';
         }
+        await this.ensureLease(number, placement);
       }
       const guarded = live?.metadata.resourceVersion
         ? { ...manifest, metadata: { ...manifest.metadata, resourceVersion: live.metadata.resourceVersion } }
@@ -367,6 +417,47 @@ export class Reconciler {
           throw error;
       }
     }
+  }
+
+  /**
+   * The lease the CoreApp's fencing agent will renew must exist before the CoreApp can start, or the
+   * agent is refused and the instance stays fenced.
+   */
+  private async ensureLease(number: NumberWithPlacements, placement: PlacementWithCluster): Promise<void> {
+    if (!this.settings.controlPlane.leaseUrl) return;
+    const credentials = await this.credentials.ensure(number);
+    await this.repository.ensureActivationLease({
+      placementId: placement.id,
+      numberId: number.id,
+      epoch: placement.epoch,
+      tokenHash: leaseTokenHash(leaseToken(credentials.encryptionSecret, placement.id)),
+    });
+  }
+
+  /**
+   * Removes a fenced placement: deletes its namespace when its cluster answers, and releases it once
+   * the cluster confirms the namespace is gone. An unreachable cluster keeps it until it is back.
+   */
+  private async retirePlacement(placement: PlacementWithCluster): Promise<'pending' | 'released'> {
+    const target = clusterTarget(placement.cluster);
+    if (this.kube.reachability(target.name) === 'unreachable') return 'pending';
+    const ref = { apiVersion: 'v1', kind: 'Namespace', name: placement.namespace };
+    let live: KubeObject | undefined;
+    try {
+      live = await this.kube.get(target, ref);
+      if (live && !live.metadata.deletionTimestamp) await this.kube.delete(target, ref);
+    } catch (error) {
+      if (error instanceof KubeApiError && error.retryable) return 'pending';
+      throw error;
+    }
+    if (live) {
+      if (placement.state !== 'releasing') {
+        await this.repository.updatePlacement(this.repository.prisma, placement.id, { state: 'releasing' });
+      }
+      return 'pending';
+    }
+    await this.repository.prisma.$transaction((tx) => this.repository.releasePlacement(tx, placement.id));
+    return 'released';
   }
 
   /** Writes the placement only where something changed; a drift repair is audited from the system. */
@@ -414,7 +505,7 @@ export class Reconciler {
     number: NumberWithPlacements,
     observed: ReadonlyMap<string, ObservedPodSet>,
   ): NumberState {
-    const primary = number.placements.find((p) => p.role === 'primary');
+    const primary = number.placements.find((p) => p.role === 'primary' && !isRetiring(p));
     const primaryObserved = primary && observed.get(primary.id);
     if (number.desiredState === 'suspended') {
       // `ready` here means scaled down as wanted: no CoreApp pod left anywhere.
@@ -448,6 +539,7 @@ export class Reconciler {
         zone: placement.cluster.zone,
         role: placement.role,
         namespace: placement.namespace,
+        fenced: isFenced(placement),
       },
       profile: this.settings.profile,
       settings: this.settings.controlPlane,
