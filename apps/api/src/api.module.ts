@@ -7,6 +7,7 @@ import { ApiKeysModule, ApiKeysService } from '@bsp/domain-api-keys';
 import { AuditModule } from '@bsp/domain-audit';
 import { FailoverRequestsModule, LeaseRenewalsModule } from '@bsp/domain-failover';
 import { ClustersModule } from '@bsp/domain-clusters';
+import { HealthQueryModule } from '@bsp/domain-health';
 import { NumbersModule } from '@bsp/domain-numbers';
 import { TenantsModule } from '@bsp/domain-tenants';
 import { SessionsModule, UsersModule, UsersService } from '@bsp/domain-users';
@@ -21,6 +22,7 @@ import { AuditController } from './audit/audit.controller';
 import { AuthController } from './auth/auth.controller';
 import { ClustersController } from './clusters/clusters.controller';
 import { DashboardModule } from './dashboard';
+import { HealthChecksController } from './health-checks/health-checks.controller';
 import { FailoversController } from './failovers/failovers.controller';
 import { HttpDrain } from './http-drain';
 import { JsonBodyMiddleware } from './json-body.middleware';
@@ -49,6 +51,7 @@ export class ApiModule implements NestModule {
         SessionsModule,
         TenantsModule,
         NumbersModule,
+        HealthQueryModule,
         ClustersModule,
         ApiKeysModule,
         FailoverRequestsModule,
@@ -68,6 +71,7 @@ export class ApiModule implements NestModule {
         UsersController,
         TenantsController,
         NumbersController,
+        HealthChecksController,
         ClustersController,
         QueuesController,
         ApiKeysController,

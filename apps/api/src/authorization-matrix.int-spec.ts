@@ -638,6 +638,56 @@ const ROUTES: Record<string, RouteSpec> = {
 
   'POST /v1/numbers/{numberId}/suspend': numberActionRoute('suspend', { desiredState: 'suspended' }),
   'POST /v1/numbers/{numberId}/resume': numberActionRoute('resume', { desiredState: 'active' }),
+  'GET /v1/numbers/{numberId}/health': {
+    roles: EVERY_ROLE,
+    scope: 'numbers:read',
+    variants: [
+      {
+        // Tenant B's people and keys get 404 for A's number health, as for the number itself.
+        targets: ['A', 'B', 'A unbound', 'missing'],
+        success: 200,
+        prepare: ({ world, target }) => {
+          const ids: Partial<Record<TargetName, string>> = {
+            A: world.number1.A,
+            B: world.number1.B,
+            'A unbound': world.numberA2,
+          };
+          const id = ids[target] ?? MISSING_ID;
+          return {
+            path: `/v1/numbers/${id}/health`,
+            // No worker runs here: nothing is monitored or checked yet.
+            onSuccess: (res) =>
+              expect(res.body).toMatchObject({
+                numberId: id,
+                monitored: false,
+                status: null,
+                transitions: [],
+              }),
+          };
+        },
+      },
+    ],
+  },
+  'GET /v1/health/summary': {
+    roles: EVERY_ROLE,
+    scope: 'numbers:read',
+    variants: [
+      {
+        // Own tenant without a tenantId (staff: every tenant), or the given tenant; counts per cluster for staff only.
+        targets: ['none', 'A', 'B', 'missing'],
+        success: 200,
+        prepare: ({ world, principal, target, tenantId }) => ({
+          path: target === 'none' ? '/v1/health/summary' : `/v1/health/summary?tenantId=${tenantId}`,
+          onSuccess: (res) => {
+            const own = principal.tenant ? world.tenantIds[principal.tenant] : null;
+            expect(res.body.tenantId).toBe(target === 'none' ? own : tenantId);
+            expect(res.body).toMatchObject({ total: 0, counts: { healthy: 0, unchecked: 0 } });
+            expect('byCluster' in res.body).toBe(isStaff(principal));
+          },
+        }),
+      },
+    ],
+  },
   'POST /v1/numbers/{numberId}/reconcile': {
     roles: STAFF_ROLES,
     variants: [
@@ -786,7 +836,12 @@ const ROUTES: Record<string, RouteSpec> = {
         prepare: () => ({
           path: '/v1/queues',
           onSuccess: (res) =>
-            expect(res.body.map((q: any) => q.name).sort()).toEqual(['maintenance', 'provisioning']),
+            expect(res.body.map((q: any) => q.name).sort()).toEqual([
+              'failover',
+              'health',
+              'maintenance',
+              'provisioning',
+            ]),
         }),
       },
     ],

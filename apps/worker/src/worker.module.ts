@@ -10,6 +10,7 @@ import { FailoverModule } from '@bsp/domain-failover';
 import { ProvisioningModule } from '@bsp/domain-provisioning';
 import { QueueModule, QueueName, ReconcileRequestsModule } from '@bsp/queue';
 import { RedisModule } from '@bsp/redis';
+import { HealthWorkerModule } from './health/health-worker.module';
 import { FailoverMetrics } from './failover/failover.metrics';
 import { FailoverProcessor } from './failover/failover.processor';
 import { MaintenanceScheduleService } from './maintenance-schedule.service';
@@ -37,6 +38,7 @@ export class WorkerModule {
         ReconcileRequestsModule,
         ProvisioningInfraModule,
         ProvisioningModule,
+        HealthWorkerModule,
         FailoverModule,
       ],
       providers: [

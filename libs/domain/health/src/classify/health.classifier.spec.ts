@@ -149,6 +149,15 @@ describe('health classifier', () => {
       instanceLost: false,
       connecting: false,
     });
+    // The API server refused or dropped the connection: nothing is known about the pod.
+    expect(
+      classify(
+        signals({
+          probe: { kind: 'failed', error: 'ECONNRESET: socket hang up', timedOut: false, durationMs: 1 },
+        }),
+        CTX,
+      ),
+    ).toMatchObject({ verdict: 'unknown', reason: 'cluster not answering (ECONNRESET: socket hang up)' });
     // An answer proves the API server is there, whatever the recorder last concluded.
     expect(classify(signals({ reachability: 'unreachable' }), CTX).verdict).toBe('healthy');
   });

@@ -13,7 +13,8 @@ export interface ClassifyContext {
 
 /**
  * One check's signals → a raw verdict, before hysteresis. Pure. In order:
- * - the cluster unreachable (and the probe not answered): unknown;
+ * - the probe not sent (cluster known unreachable), its connection refused or dropped by the API
+ *   server, or timed out while the cluster is unreachable: unknown;
  * - the activation lease lapsed while the gateway is not connected (or cannot be asked): the
  *   instance is lost, unhealthy — flagged so hysteresis does not wait (the lease already embodies
  *   two missed renewals);
@@ -28,6 +29,13 @@ export function classify(signals: CheckSignals, ctx: ClassifyContext): RawVerdic
   const leaseLapsed = lease.state === 'lapsed';
   const leaseText = () => `activation lease not renewed for ${seconds(lease.ageMs)}`;
 
+  // No answer from the API server at all (refused, reset, no route) is the cluster's silence, not
+  // the pod's: only a timeout may be the container hanging behind the proxy.
+  const apiServerSilent = probe.kind === 'failed' && !probe.timedOut;
+  if (probe.kind === 'skipped' || apiServerSilent) {
+    const why = probe.kind === 'failed' ? `cluster not answering (${probe.error})` : 'cluster unreachable';
+    return verdict('unknown', why + (leaseLapsed ? `; ${leaseText()}` : ''), { instanceLost: leaseLapsed });
+  }
   if (probe.kind !== 'answered' && signals.reachability === 'unreachable') {
     return verdict('unknown', 'cluster unreachable' + (leaseLapsed ? `; ${leaseText()}` : ''), {
       instanceLost: leaseLapsed,
