@@ -11,7 +11,9 @@ import { ProvisioningModule } from '@bsp/domain-provisioning';
 import { QueueModule, QueueName, ReconcileRequestsModule } from '@bsp/queue';
 import { RedisModule } from '@bsp/redis';
 import { HealthWorkerModule } from './health/health-worker.module';
+import { FailoverTriggersModule } from './failover/failover-triggers.module';
 import { FailoverMetrics } from './failover/failover.metrics';
+import { LeaseWatchdog } from './failover/lease-watchdog.service';
 import { FailoverProcessor } from './failover/failover.processor';
 import { MaintenanceScheduleService } from './maintenance-schedule.service';
 import { MaintenanceProcessor } from './maintenance.processor';
@@ -40,6 +42,7 @@ export class WorkerModule {
         ProvisioningModule,
         HealthWorkerModule,
         FailoverModule,
+        FailoverTriggersModule,
       ],
       providers: [
         MaintenanceProcessor,
@@ -50,6 +53,7 @@ export class WorkerModule {
         ResyncService,
         FailoverProcessor,
         FailoverMetrics,
+        LeaseWatchdog,
         { provide: APP_FILTER, useClass: ProblemFilter },
       ],
     };

@@ -17,5 +17,6 @@ import { HealthSweepProcessor } from './health-sweep.processor';
     }),
   ],
   providers: [HealthSweepProcessor, HealthScheduleService],
+  exports: [HealthChecksModule],
 })
 export class HealthWorkerModule {}

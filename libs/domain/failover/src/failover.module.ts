@@ -5,6 +5,7 @@ import { QueueModule, QueueName, ReconcileRequestsModule } from '@bsp/queue';
 import { FailoverRepository } from './failover/failover.repository';
 import { FailoverRunner } from './failover/failover.runner';
 import { FailoverService } from './failover/failover.service';
+import { FailoverTriggers } from './failover/failover.triggers';
 import { FencingSettings } from './fencing.settings';
 import { ActivationLeaseRepository } from './lease/activation-lease.repository';
 import { LeaseRenewals } from './lease/lease-renewals.service';
@@ -14,8 +15,8 @@ const failoverQueue = QueueModule.queues(QueueName.Failover);
 /** Starting failovers and reading their history: for the API and the worker's triggers. No Kubernetes. */
 @Module({
   imports: [AuditModule, failoverQueue],
-  providers: [FailoverRepository, FailoverService, ProvisioningRepository],
-  exports: [FailoverService, FailoverRepository, failoverQueue],
+  providers: [FailoverRepository, FailoverService, FailoverTriggers, ProvisioningRepository],
+  exports: [FailoverService, FailoverRepository, FailoverTriggers, failoverQueue],
 })
 export class FailoverRequestsModule {}
 

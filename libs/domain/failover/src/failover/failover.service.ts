@@ -22,6 +22,8 @@ const PRIORITY: Record<FailoverTrigger, number> = {
 export interface FailoverRequest {
   trigger: FailoverTrigger;
   reason: string;
+  /** A verdict about one instance: refused when that instance is no longer the active one. */
+  expectedPlacementId?: string;
 }
 
 /** Starts failovers (for staff, clients and the health checks) and lists a number's history. */
