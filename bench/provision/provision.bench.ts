@@ -177,6 +177,8 @@ async function main(): Promise<void> {
     RECONCILE_CONCURRENCY: '16',
     // The bench triggers its own full resync; the scheduler's would blur the figures.
     RESYNC_INTERVAL_SECONDS: '86400',
+    // Health probes are Kubernetes requests too (services/proxy); keep them out of the counts.
+    HEALTH_CHECK_INTERVAL_SECONDS: '3600',
     WORKER_HTTP_PORT: '0',
   };
   Object.assign(process.env, env);
