@@ -217,6 +217,11 @@ export class FailoverRunner {
     const number = await this.provisioning.findNumber(failover.numberId);
     if (!number || number.desiredState === 'deleted')
       return this.fail(failover, 'the number is being deprovisioned');
+    if (number.desiredState === 'suspended') {
+      // Nothing is meant to connect: the failover is over, and the promoted placement waits for a resume.
+      await this.failovers.advance(this.failovers.prisma, failover.id, 'confirming', { state: 'restoring' });
+      return this.complete(failover, 'the number was suspended during the failover');
+    }
     const active = number.placements.find((p) => p.activeNumberId === number.id && !isRetiring(p));
     if (active && (await this.gatewayConnected(active))) {
       await this.failovers.advance(this.failovers.prisma, failover.id, 'confirming', {
