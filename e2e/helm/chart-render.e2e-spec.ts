@@ -165,6 +165,13 @@ describe('helm chart rendered by tools/helm-render', () => {
       NODE_ENV: 'production',
       CONTROL_PLANE_NAMESPACE_LABELS: 'kubernetes.io/metadata.name=bsp-control-plane',
       RESYNC_INTERVAL_SECONDS: '300',
+      FENCING_LEASE_URL:
+        'http://cp-default-bsp-control-plane-api.bsp-control-plane.svc.cluster.local:3000/internal/v1/leases/renew',
+      LEASE_DURATION_MS: '12000',
+      LEASE_RENEW_INTERVAL_MS: '4000',
+      LEASE_CLOCK_SKEW_MARGIN_MS: '2000',
+      HEALTH_CHECK_INTERVAL_SECONDS: '10',
+      FAILOVER_CONFIRM_TIMEOUT_SECONDS: '300',
     });
     expect(spec<{ replicas: number }>(one(objects, 'Deployment', '-api')).replicas).toBe(2);
     expect(find(objects, 'PodDisruptionBudget')).toHaveLength(2);
@@ -183,6 +190,14 @@ describe('helm chart rendered by tools/helm-render', () => {
           host: 'bsp.example.com',
           http: {
             paths: [
+              {
+                // The fencing agents' lease endpoint never goes through the public Ingress.
+                path: '/internal',
+                pathType: 'Prefix',
+                backend: {
+                  service: { name: 'cp-ingress-tls-bsp-control-plane-blocked', port: { name: 'none' } },
+                },
+              },
               {
                 path: '/',
                 pathType: 'Prefix',

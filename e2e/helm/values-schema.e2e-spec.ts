@@ -78,6 +78,36 @@ describe('values.schema.json', () => {
       { config: { RESYNC_INTERVAL_SECONDS: 'often' } },
       /RESYNC_INTERVAL_SECONDS/,
     ],
+    ['a lease duration with a unit', { config: { LEASE_DURATION_MS: '12s' } }, /LEASE_DURATION_MS/],
+    ['a lease duration as a string', { config: { LEASE_DURATION_MS: '12000' } }, /LEASE_DURATION_MS/],
+    ['a lease duration below 1 s', { config: { LEASE_DURATION_MS: 500 } }, /LEASE_DURATION_MS/],
+    [
+      'a fractional renew interval',
+      { config: { LEASE_RENEW_INTERVAL_MS: 4000.5 } },
+      /LEASE_RENEW_INTERVAL_MS/,
+    ],
+    [
+      'a negative clock-skew margin',
+      { config: { LEASE_CLOCK_SKEW_MARGIN_MS: -1 } },
+      /LEASE_CLOCK_SKEW_MARGIN_MS/,
+    ],
+    [
+      'a lease URL without scheme',
+      { config: { FENCING_LEASE_URL: 'bsp-api:3000/renew' } },
+      /FENCING_LEASE_URL/,
+    ],
+    ['more health shards than 1024', { config: { HEALTH_SHARDS: 4096 } }, /HEALTH_SHARDS/],
+    ['a boolean failover rate', { config: { FAILOVER_RATE_PER_SECOND: true } }, /FAILOVER_RATE_PER_SECOND/],
+    [
+      'a lease source that is no CIDR',
+      { networkPolicy: { leaseSourceCidrs: ['10.0.0.1'] } },
+      /leaseSourceCidrs/,
+    ],
+    [
+      'a number as a lease namespace label',
+      { networkPolicy: { leaseNamespaceSelector: { 'bsp.io/pod-set': 1 } } },
+      /leaseNamespaceSelector/,
+    ],
     ['an unknown inline secret', { secrets: { inline: { PASSWORD: 'x' } } }, /inline/],
     ['a ref without name', { secrets: { refs: { DATABASE_URL: { key: 'uri' } } } }, /name/],
     ['a non-string inline secret', { secrets: { inline: { REDIS_URL: 6379 } } }, /REDIS_URL/],
@@ -85,6 +115,23 @@ describe('values.schema.json', () => {
     const found = errors(override);
     expect(found.length).toBeGreaterThan(0);
     expect(found.join('\n')).toMatch(message);
+  });
+
+  it('accepts the lease, health and failover settings in range, and a lease URL', () => {
+    expect(
+      errors({
+        config: {
+          FENCING_LEASE_URL: 'https://10.20.0.50:3000/internal/v1/leases/renew',
+          LEASE_DURATION_MS: 30000,
+          LEASE_RENEW_INTERVAL_MS: 10000,
+          LEASE_CLOCK_SKEW_MARGIN_MS: 0,
+          HEALTH_CHECK_INTERVAL_SECONDS: 3600,
+          HEALTH_SHARDS: 1024,
+          FAILOVER_CONFIRM_TIMEOUT_SECONDS: 600,
+        },
+        networkPolicy: { leaseSourceCidrs: ['10.60.0.0/16', 'fd00::/8'] },
+      }),
+    ).toEqual([]);
   });
 
   it('`config` covers every non-secret variable of libs/server/config and no secret one', () => {

@@ -72,6 +72,15 @@ export const VARIANTS: Variant[] = [
         runtimeProfile: { webapp: { replicas: 1 } },
       },
       api: { autoscaling: { enabled: true, minReplicas: 2, maxReplicas: 5 } },
+      // Pod sets on workload clusters elsewhere renew their leases through an internal load balancer.
+      config: {
+        FENCING_LEASE_URL: 'http://10.20.0.50:3000/internal/v1/leases/renew',
+        LEASE_DURATION_MS: 20000,
+        LEASE_RENEW_INTERVAL_MS: 5000,
+        HEALTH_SHARDS: 64,
+        FAILOVER_CONCURRENCY: 4,
+      },
+      networkPolicy: { leaseSourceCidrs: ['10.60.0.0/16'] },
     },
     secrets: { 'bsp-prod': SECRET_KEYS },
   },

@@ -179,3 +179,17 @@ topologySpreadConstraints:
 {{ toYaml . }}
 {{- end }}
 {{- end -}}
+
+{{/*
+Where the numbers' fencing agents renew their activation leases: config.FENCING_LEASE_URL, else
+the API Service in this cluster on api.port. Not the Service port: the pod sets' egress policy
+admits the URL's port, and a NetworkPolicy sees the pod's port behind a Service, so the URL must
+name a Service port equal to the container port (services.yaml adds it as `lease`).
+*/}}
+{{- define "bsp.leaseUrl" -}}
+{{- if .Values.config.FENCING_LEASE_URL -}}
+{{- .Values.config.FENCING_LEASE_URL -}}
+{{- else -}}
+{{- printf "http://%s-api.%s.svc.%s:%d/internal/v1/leases/renew" (include "bsp.fullname" .) .Release.Namespace (default "cluster.local" .Values.config.CLUSTER_DOMAIN) (int .Values.api.port) -}}
+{{- end -}}
+{{- end -}}
