@@ -1,6 +1,30 @@
-import { KubeRequestRecorder, type KubeRequestSample } from './kube-request.recorder';
+import { KubeRequestRecorder, type KubeRequestSample, UNREACHABLE_RECHECK_MS } from './kube-request.recorder';
 
 describe('KubeRequestRecorder', () => {
+  it('lets an unreachable cluster be tried again after a while, so a cluster that came back is noticed', () => {
+    let now = 1_000_000;
+    const recorder = new KubeRequestRecorder(undefined, () => now);
+    const silent: KubeRequestSample = {
+      cluster: 'eu-1',
+      verb: 'get',
+      resource: 'pods',
+      code: 0,
+      durationMs: 1,
+    };
+    for (let i = 0; i < 3; i++) recorder.record(silent);
+    expect(recorder.reachability('eu-1')).toBe('unreachable');
+    now += UNREACHABLE_RECHECK_MS - 1;
+    expect(recorder.reachability('eu-1')).toBe('unreachable');
+    now += 1;
+    expect(recorder.reachability('eu-1')).toBe('unknown');
+    // The retry went unanswered: unreachable again for another while.
+    recorder.record(silent);
+    expect(recorder.reachability('eu-1')).toBe('unreachable');
+    now += UNREACHABLE_RECHECK_MS;
+    recorder.record({ ...silent, code: 200 });
+    expect(recorder.reachability('eu-1')).toBe('reachable');
+  });
+
   it('counts exactly, filters, tells the observer and tracks reachability', () => {
     const seen: KubeRequestSample[] = [];
     const recorder = new KubeRequestRecorder((s) => seen.push(s));

@@ -33,13 +33,23 @@ export type KubeRequestFilter = Partial<Pick<KubeRequestCount, 'cluster' | 'verb
  * no answer, so one timeout under load does not take a cluster out of placement.
  */
 const UNREACHABLE_AFTER = 3;
+/**
+ * An unreachable cluster reads `unknown` again this long after its last unanswered request, so
+ * callers that skip unreachable clusters send one more request (a half-open circuit): without it,
+ * a cluster that came back would stay unreachable for whoever only talks to reachable clusters.
+ */
+export const UNREACHABLE_RECHECK_MS = 10_000;
 
 export class KubeRequestRecorder {
   private readonly counters = new Map<string, KubeRequestCount>();
   private readonly lastOutcome = new Map<string, ClusterReachability>();
   private readonly silentInARow = new Map<string, number>();
+  private readonly lastSilentAt = new Map<string, number>();
 
-  constructor(private readonly observer?: KubeRequestObserver) {}
+  constructor(
+    private readonly observer?: KubeRequestObserver,
+    private readonly now: () => number = Date.now,
+  ) {}
 
   /**
    * `reachabilityEvidence: false`: the request is counted, but its outcome says nothing about the
@@ -68,6 +78,7 @@ export class KubeRequestRecorder {
     } else {
       const silent = (this.silentInARow.get(sample.cluster) ?? 0) + 1;
       this.silentInARow.set(sample.cluster, silent);
+      this.lastSilentAt.set(sample.cluster, this.now());
       if (silent >= UNREACHABLE_AFTER || !this.lastOutcome.has(sample.cluster)) {
         this.lastOutcome.set(sample.cluster, 'unreachable');
       }
@@ -95,6 +106,9 @@ export class KubeRequestRecorder {
   }
 
   reachability(cluster: string): ClusterReachability {
-    return this.lastOutcome.get(cluster) ?? 'unknown';
+    const outcome = this.lastOutcome.get(cluster) ?? 'unknown';
+    if (outcome !== 'unreachable') return outcome;
+    const silentFor = this.now() - (this.lastSilentAt.get(cluster) ?? 0);
+    return silentFor >= UNREACHABLE_RECHECK_MS ? 'unknown' : 'unreachable';
   }
 }
