@@ -120,8 +120,12 @@ describe('admin dashboard on the provisioning stack (API, worker, emulator) in C
     const timeline = page.getByTestId('transitions');
     await timeline.getByText('provisioning', { exact: true }).first().waitFor();
     await timeline.getByText('active', { exact: true }).first().waitFor();
-    // Health checks and failover have no API yet: nothing about them is shown.
-    expect(await page.getByRole('region', { name: /health|failover/i }).count()).toBe(0);
+    // Health and failover history come from their own endpoints (e2e/dashboard/dashboard-failover).
+    await page.getByRole('region', { name: 'Health', exact: true }).getByTestId('health').waitFor();
+    await page
+      .getByRole('region', { name: 'Failovers' })
+      .getByText('This number has not failed over.')
+      .waitFor();
     await expectAccessible(page, 'number detail (active, HA)');
     await screenshot(page, '21-number-detail');
   });
@@ -235,7 +239,7 @@ describe('admin dashboard on the provisioning stack (API, worker, emulator) in C
       await viewerPage.getByRole('heading', { level: 1, name: phone }).waitFor();
       await viewerPage.getByTestId('placement').first().waitFor();
       await viewerPage.getByTestId('last-reconcile').waitFor();
-      for (const name of [/Reconcile/, /Suspend/, /Resume/, /Deprovision/]) {
+      for (const name of [/Reconcile/, /Fail over/, /Suspend/, /Resume/, /Deprovision/]) {
         expect(await viewerPage.getByRole('button', { name }).count(), String(name)).toBe(0);
       }
       expect(await viewerPage.getByRole('region', { name: 'Actions' }).count()).toBe(0);
@@ -266,6 +270,7 @@ describe('admin dashboard on the provisioning stack (API, worker, emulator) in C
       await adminPage.goto(`${api.url}/numbers/${numberId}`);
       await adminPage.getByRole('heading', { level: 1, name: phone }).waitFor();
       await adminPage.getByRole('button', { name: 'Suspend', exact: true }).waitFor();
+      await adminPage.getByRole('button', { name: 'Fail over', exact: true }).waitFor();
       expect(await adminPage.getByRole('button', { name: /Reconcile/ }).count()).toBe(0);
 
       await adminPage.getByRole('button', { name: 'Deprovision' }).click();
@@ -289,7 +294,9 @@ describe('admin dashboard on the provisioning stack (API, worker, emulator) in C
         .getByText('deprovisioning', { exact: true })
         .first()
         .waitFor();
-      expect(await adminPage.getByRole('button', { name: /Deprovision|Suspend|Resume/ }).count()).toBe(0);
+      expect(
+        await adminPage.getByRole('button', { name: /Deprovision|Suspend|Resume|Fail over/ }).count(),
+      ).toBe(0);
       await screenshot(adminPage, '28-number-deleted');
       expect(adminProblems).toEqual([]);
     } finally {

@@ -226,8 +226,18 @@ describe('admin dashboard in Chromium', () => {
     await facts.getByText('Germany').waitFor();
     await page.getByTestId('no-placement').waitFor();
     await page.getByTestId('last-reconcile').getByText('No reconcile has run').waitFor();
-    // Health checks and failover have no API yet: the page shows no section for them.
-    expect(await page.getByRole('region', { name: /health|failover/i }).count()).toBe(0);
+    // Not active yet: the health checks leave it alone, and it cannot fail over (the page says why).
+    await page
+      .getByRole('region', { name: 'Health', exact: true })
+      .locator('[data-testid="health"][data-status="unchecked"]')
+      .getByText('Not checked: only an active number with an active instance is checked')
+      .waitFor();
+    await page
+      .getByRole('region', { name: 'Failovers' })
+      .getByText('This number has not failed over.')
+      .waitFor();
+    expect(await page.getByRole('button', { name: 'Fail over', exact: true }).isDisabled()).toBe(true);
+    await page.getByText('A requested number cannot fail over.').waitFor();
     await expectAccessible(page, 'number detail');
     await screenshot(page, '11-number-detail');
   });

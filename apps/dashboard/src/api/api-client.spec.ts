@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ApiClient } from './api-client';
-import { ApiError } from './api-error';
+import { ApiError, plainMessage } from './api-error';
 
 function json(status: number, body: unknown, type = 'application/json'): Response {
   return new Response(JSON.stringify(body), { status, headers: { 'content-type': type } });
@@ -136,5 +136,17 @@ describe('ApiClient', () => {
       code: 'network',
       message: 'The API cannot be reached. Check your connection and try again.',
     });
+  });
+});
+
+describe('plainMessage', () => {
+  it('says why a failover was refused, in plain words', () => {
+    expect(plainMessage('failover_in_progress', 409, 'Failover 123 of this number is still running')).toBe(
+      'A failover of this number is already running: follow it under Failovers below.',
+    );
+    expect(plainMessage('failover_not_possible', 409, 'The number has no active instance to fail over')).toBe(
+      'This number cannot fail over now: the number has no active instance to fail over.',
+    );
+    expect(plainMessage('failover_not_possible', 409)).toBe('This number cannot fail over now.');
   });
 });

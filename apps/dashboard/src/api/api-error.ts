@@ -48,14 +48,23 @@ const PLAIN: Record<string, string> = {
   api_key_already_rotated: 'This key was already rotated: rotate its replacement instead.',
   api_key_revoked: 'This key is revoked.',
   invalid_state: 'This cannot be done in the current state.',
+  failover_in_progress: 'A failover of this number is already running: follow it under Failovers below.',
+  failover_not_possible: 'This number cannot fail over now',
   too_many_attempts: 'Too many attempts. Wait a few minutes, then try again.',
   service_unavailable: 'The service is unavailable right now. Try again shortly.',
   internal_error:
     'Something went wrong on the server. Try again; if it persists, quote the request id to operations.',
 };
 
+/** Codes whose plain words need the API's detail to say why (e.g. which state the number is in). */
+const WITH_DETAIL = new Set(['failover_not_possible']);
+
 export function plainMessage(code: string, status: number, detail?: string): string {
   const known = PLAIN[code];
+  if (known && WITH_DETAIL.has(code))
+    return detail
+      ? `${known}: ${detail.charAt(0).toLowerCase()}${detail.slice(1).replace(/\.$/, '')}.`
+      : `${known}.`;
   if (known) return known;
   if (detail) return detail;
   return status >= 500 ? PLAIN.internal_error! : `The request failed (${status}).`;

@@ -8,8 +8,11 @@ import type {
   CreateTenantRequest,
   CreateUserRequest,
   FailedJobResponse,
+  FailoverResponse,
+  HealthSummaryResponse,
   IssuedApiKeyResponse,
   NumberDetailResponse,
+  NumberHealthResponse,
   NumberResponse,
   NumberState,
   Page,
@@ -49,6 +52,24 @@ export const numbersApi = {
   /** Staff only. */
   reconcile: (id: string) => api.post<NumberResponse>(`/v1/numbers/${enc(id)}/reconcile`),
   deprovision: (id: string) => api.delete<NumberResponse>(`/v1/numbers/${enc(id)}`),
+};
+
+/** The health checks' findings: one number's, and counts of monitored numbers by status. */
+export const healthApi = {
+  number: (numberId: string, signal?: AbortSignal) =>
+    api.get<NumberHealthResponse>(`/v1/numbers/${enc(numberId)}/health`, { signal }),
+  /** Staff: every tenant (or `tenantId`), with counts per cluster; others: their own tenant. */
+  summary: (q: { tenantId?: string }, signal?: AbortSignal) =>
+    api.get<HealthSummaryResponse>('/v1/health/summary', { query: q, signal }),
+};
+
+export const failoversApi = {
+  /** Newest first, with the time of each step. */
+  list: (numberId: string, signal?: AbortSignal) =>
+    api.get<FailoverResponse[]>(`/v1/numbers/${enc(numberId)}/failovers`, { signal }),
+  /** Writers: fence the active instance, promote the standby (or a new placement); runs asynchronously. */
+  request: (numberId: string, reason: string) =>
+    api.post<FailoverResponse>(`/v1/numbers/${enc(numberId)}/failover`, { reason }),
 };
 
 export const apiKeysApi = {

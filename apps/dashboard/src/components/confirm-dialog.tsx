@@ -9,6 +9,8 @@ interface ConfirmDialogProps {
   typeToConfirm?: string;
   danger?: boolean;
   busy?: boolean;
+  /** Keeps the confirm button disabled, e.g. until a required field in `children` is filled. */
+  confirmDisabled?: boolean;
   error?: ReactNode;
   onConfirm: () => void;
   onCancel: () => void;
@@ -16,8 +18,19 @@ interface ConfirmDialogProps {
 
 /** A modal built on <dialog>: focus moves in, Escape cancels, focus returns to the opener. */
 export function ConfirmDialog(props: ConfirmDialogProps) {
-  const { open, title, children, confirmLabel, typeToConfirm, danger, busy, error, onConfirm, onCancel } =
-    props;
+  const {
+    open,
+    title,
+    children,
+    confirmLabel,
+    typeToConfirm,
+    danger,
+    busy,
+    confirmDisabled,
+    error,
+    onConfirm,
+    onCancel,
+  } = props;
   const ref = useRef<HTMLDialogElement>(null);
   const [typed, setTyped] = useState('');
   const titleId = useId();
@@ -29,12 +42,14 @@ export function ConfirmDialog(props: ConfirmDialogProps) {
     if (open && !dialog.open) {
       setTyped('');
       dialog.showModal();
+      // A field in the body marked data-autofocus (e.g. a reason to give) takes the focus from Cancel.
+      dialog.querySelector<HTMLElement>('[data-autofocus]')?.focus();
     } else if (!open && dialog.open) {
       dialog.close();
     }
   }, [open]);
 
-  const ready = !typeToConfirm || typed === typeToConfirm;
+  const ready = (!typeToConfirm || typed === typeToConfirm) && !confirmDisabled;
   return (
     <dialog
       ref={ref}

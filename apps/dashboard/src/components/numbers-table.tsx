@@ -1,13 +1,15 @@
 import { NUMBER_STATES, type NumberState } from '@bsp/contracts';
 import { useId, useState } from 'react';
 import { Link } from 'react-router-dom';
-import { numbersApi } from '../api/endpoints';
+import { healthApi, numbersApi } from '../api/endpoints';
 import { countryName, formatDateTime } from '../lib/format';
 import { useResource } from '../lib/use-resource';
 import { Empty, ErrorMessage, Loading } from './feedback';
+import { HealthCounts } from './number-health';
 import { Pager, useCursorPager } from './pager';
 import { StateBadge } from './state-badge';
 import { ChoiceFilter } from './choice-filter';
+import { messageOf } from '../api/api-error';
 
 const PAGE_SIZE = 50;
 
@@ -32,6 +34,13 @@ export function NumbersTable({ tenantId, reloadKey = 0 }: { tenantId: string; re
     { pollMs: 5000 },
   );
 
+  // The numbers list carries no health; the API counts the client's monitored numbers by status.
+  const health = useResource(
+    (signal) => healthApi.summary({ tenantId }, signal),
+    `${tenantId}|${reloadKey}`,
+    { pollMs: 5000 },
+  );
+
   const needle = search.trim().toLowerCase().replace(/\s+/g, '');
   const regions = [
     ...new Set([...(page.data?.items ?? []).map((n) => n.region), ...(region ? [region] : [])]),
@@ -47,6 +56,19 @@ export function NumbersTable({ tenantId, reloadKey = 0 }: { tenantId: string; re
 
   return (
     <div className="numbers-table">
+      <div className="health-summary" data-testid="tenant-health">
+        <span className="health-summary-title">Health of active numbers:</span>
+        {health.data ? (
+          <HealthCounts counts={health.data.counts} label="Active numbers by health status" />
+        ) : health.error ? (
+          <span className="muted small">not available ({messageOf(health.error)})</span>
+        ) : (
+          <span className="muted small">loading…</span>
+        )}
+        <span className="hint">
+          Open a number for its health and failovers (the numbers list does not report health yet).
+        </span>
+      </div>
       <div className="toolbar">
         <div className="field inline">
           <label htmlFor={`${ids}-search`}>Search</label>

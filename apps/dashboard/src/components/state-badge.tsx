@@ -29,6 +29,28 @@ const TONE: Record<string, string> = {
   expired: 'neutral',
   deleted: 'neutral',
   retired: 'neutral',
+  // Health checks
+  healthy: 'good',
+  degraded: 'warn',
+  unhealthy: 'bad',
+  unknown: 'neutral',
+  unchecked: 'neutral',
+  reachable: 'good',
+  connected: 'good',
+  connecting: 'info',
+  disconnected: 'bad',
+  uninitialized: 'bad',
+  unregistered: 'bad',
+  held: 'good',
+  lapsed: 'bad',
+  answered: 'good',
+  skipped: 'neutral',
+  terminated: 'bad',
+  // Failovers
+  promoting: 'info',
+  confirming: 'info',
+  restoring: 'info',
+  completed: 'good',
 };
 
 /** A state in words and colour; the word carries the meaning, the colour only repeats it. */

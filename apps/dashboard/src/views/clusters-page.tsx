@@ -1,12 +1,13 @@
-import type { CreateClusterRequest } from '@bsp/contracts';
+import type { ClusterHealthSummaryResponse, CreateClusterRequest } from '@bsp/contracts';
 import { type FormEvent, useState } from 'react';
-import { clustersApi } from '../api/endpoints';
+import { clustersApi, healthApi } from '../api/endpoints';
 import { useSignedIn } from '../auth/session-context';
 import { Empty, ErrorMessage, Loading } from '../components/feedback';
 import { FormField } from '../components/form-field';
+import { HEALTH_LABEL, HealthCounts } from '../components/number-health';
 import { PageHeader } from '../components/page-header';
 import { StateBadge } from '../components/state-badge';
-import { formatDateTime } from '../lib/format';
+import { formatDateTime, formatRelative } from '../lib/format';
 import { useFormAction } from '../lib/use-form-action';
 import { useResource } from '../lib/use-resource';
 
@@ -76,6 +77,35 @@ function RegisterClusterForm({ onDone }: { onDone: () => void }) {
   );
 }
 
+const STATUS_ORDER = ['healthy', 'degraded', 'unhealthy', 'unknown', 'unchecked'] as const;
+
+/** The statuses a cluster's active numbers are in, zeros left out. */
+function ClusterHealthCell({ summary }: { summary: ClusterHealthSummaryResponse | undefined }) {
+  if (!summary || summary.total === 0) return <span className="muted">—</span>;
+  return (
+    <span className="badges wrap">
+      {STATUS_ORDER.filter((s) => summary.counts[s] > 0).map((s) => (
+        <StateBadge key={s} state={s} label={`${summary.counts[s]} ${HEALTH_LABEL[s]}`} />
+      ))}
+    </span>
+  );
+}
+
+function ReachabilityCell({ summary }: { summary: ClusterHealthSummaryResponse | undefined }) {
+  if (!summary) return <span className="muted small">no active numbers to check</span>;
+  if (!summary.reachability) return <span className="muted small">not seen yet</span>;
+  return (
+    <>
+      <StateBadge state={summary.reachability} />
+      {summary.reachabilitySeenAt ? (
+        <div className="muted small" title={formatDateTime(summary.reachabilitySeenAt)}>
+          seen {formatRelative(summary.reachabilitySeenAt)}
+        </div>
+      ) : null}
+    </>
+  );
+}
+
 export default function ClustersPage() {
   const { can } = useSignedIn();
   const [region, setRegion] = useState('');
@@ -85,6 +115,9 @@ export default function ClustersPage() {
   const clusters = useResource(() => clustersApi.list({}), `clusters|${version}`);
   const regions = [...new Set((clusters.data ?? []).map((c) => c.region))].sort();
   const shown = (clusters.data ?? []).filter((c) => !region || c.region === region);
+  // Staff get the counts per cluster of the active instance; reachability as the health checks saw it.
+  const health = useResource((signal) => healthApi.summary({}, signal), 'health-summary', { pollMs: 5000 });
+  const byCluster = new Map((health.data?.byCluster ?? []).map((c) => [c.clusterId, c]));
 
   return (
     <>
@@ -107,6 +140,24 @@ export default function ClustersPage() {
           }}
         />
       ) : null}
+      <section className="panel" aria-labelledby="health-summary" data-testid="health-summary">
+        <h2 id="health-summary">Health of active numbers</h2>
+        {health.loading && !health.data ? <Loading label="Loading health…" /> : null}
+        <ErrorMessage error={health.data ? null : health.error} onRetry={health.reload} />
+        {health.data ? (
+          <>
+            <HealthCounts
+              counts={health.data.counts}
+              label="Active numbers of every client by health status"
+            />
+            <p className="muted small">
+              {health.data.total} number{health.data.total === 1 ? '' : 's'} checked by the health checks
+              (active numbers with an active instance), every client. Per cluster in the table below, by the
+              cluster of each number&rsquo;s active instance. Refreshed every 5 seconds.
+            </p>
+          </>
+        ) : null}
+      </section>
       <div className="toolbar">
         <div className="field inline">
           <label htmlFor="cluster-region">Region</label>
@@ -138,7 +189,8 @@ export default function ClustersPage() {
                 <th scope="col">Zone</th>
                 <th scope="col">State</th>
                 <th scope="col">Capacity</th>
-                <th scope="col">Numbers placed</th>
+                <th scope="col">Active numbers</th>
+                <th scope="col">Health</th>
                 <th scope="col">Reachability</th>
                 <th scope="col">API server</th>
                 <th scope="col">Registered</th>
@@ -146,7 +198,7 @@ export default function ClustersPage() {
             </thead>
             <tbody>
               {shown.map((c) => (
-                <tr key={c.id}>
+                <tr key={c.id} data-cluster={c.name}>
                   <th scope="row" className="nowrap">
                     {c.name}
                   </th>
@@ -156,8 +208,13 @@ export default function ClustersPage() {
                     <StateBadge state={c.state} />
                   </td>
                   <td>{c.capacity}</td>
-                  <td className="muted">not available yet</td>
-                  <td className="muted">not available yet</td>
+                  <td data-testid="cluster-active-numbers">{byCluster.get(c.id)?.total ?? 0}</td>
+                  <td>
+                    <ClusterHealthCell summary={byCluster.get(c.id)} />
+                  </td>
+                  <td>
+                    <ReachabilityCell summary={byCluster.get(c.id)} />
+                  </td>
                   <td>
                     <code className="small">{c.apiServerUrl}</code>
                   </td>
@@ -169,7 +226,9 @@ export default function ClustersPage() {
         </div>
       ) : null}
       <p className="muted small">
-        Placement counts and reachability probes arrive with provisioning and health checks.
+        Active numbers: numbers the health checks follow whose active instance runs on the cluster (standby
+        placements are not counted). Reachability is what the last health check there saw; the API reports it
+        only for clusters with active numbers.
       </p>
     </>
   );
