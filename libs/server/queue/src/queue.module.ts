@@ -21,6 +21,8 @@ export class QueueModule {
             db: url.pathname.length > 1 ? Number(url.pathname.slice(1)) : 0,
             tls: url.protocol === 'rediss:' ? {} : undefined,
             maxRetriesPerRequest: null,
+            // Operators see which control plane a connection belongs to (CLIENT LIST).
+            connectionName: config.get('REDIS_KEY_PREFIX'),
           },
           defaultJobOptions: DEFAULT_JOB_OPTIONS,
         };

@@ -12,6 +12,7 @@ export class RedisService implements OnApplicationShutdown {
     this.prefix = `${config.get('REDIS_KEY_PREFIX')}:`;
     this.client = new Redis(config.get('REDIS_URL'), {
       keyPrefix: this.prefix,
+      connectionName: config.get('REDIS_KEY_PREFIX'),
       maxRetriesPerRequest: 2,
       enableOfflineQueue: true,
       lazyConnect: false,
