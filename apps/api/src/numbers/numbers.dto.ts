@@ -2,6 +2,8 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
 import {
   type CreateNumberRequest,
+  HEALTH_STATUSES,
+  type HealthStatus,
   NUMBER_MODES,
   NUMBER_STATES,
   type NumberMode,
@@ -51,4 +53,12 @@ export class ListNumbersQueryDto extends PageQueryDto {
   @IsString()
   @Matches(REGION_PATTERN, { message: 'region must look like eu-central' })
   region?: string;
+
+  @ApiPropertyOptional({
+    enum: HEALTH_STATUSES,
+    description: 'Only numbers whose health checks concluded this',
+  })
+  @IsOptional()
+  @IsIn(HEALTH_STATUSES)
+  health?: HealthStatus;
 }

@@ -1,3 +1,4 @@
+import { Client } from 'pg';
 import {
   auditEvents,
   countRows,
@@ -45,6 +46,8 @@ describe('phone numbers', () => {
         desiredState: 'active',
         stateReason: null,
         fencingEpoch: 0,
+        healthStatus: null,
+        healthChangedAt: null,
         createdAt: expect.any(String),
         updatedAt: expect.any(String),
       });
@@ -244,6 +247,31 @@ describe('phone numbers', () => {
       expectFieldError(
         await api.request('GET', `/v1/tenants/${own.id}/numbers?region=Not%20A%20Region`, { token: admin }),
         'region',
+      );
+    });
+
+    it('filters by health and shows the health the checks concluded', async () => {
+      const pg = new Client({ connectionString: api.db.url });
+      await pg.connect();
+      try {
+        await pg.query(
+          "UPDATE phone_numbers SET health_status = 'unhealthy', health_changed_at = now() WHERE id = $1",
+          [numbers[1].id],
+        );
+      } finally {
+        await pg.end();
+      }
+      const unhealthy = await api.request('GET', `/v1/tenants/${own.id}/numbers?health=unhealthy`, {
+        token: admin,
+      });
+      expectStatus(unhealthy, 200);
+      expect(unhealthy.body.items.map((n: any) => [n.id, n.healthStatus])).toEqual([
+        [numbers[1].id, 'unhealthy'],
+      ]);
+      expect(unhealthy.body.items[0].healthChangedAt).toEqual(expect.any(String));
+      expectFieldError(
+        await api.request('GET', `/v1/tenants/${own.id}/numbers?health=poorly`, { token: admin }),
+        'health',
       );
     });
 

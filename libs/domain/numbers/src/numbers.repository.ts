@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import {
   afterCursor,
   type Db,
+  type HealthStatus,
   type KeysetPosition,
   type NumberState,
   type PhoneNumber,
@@ -32,6 +33,7 @@ export class NumbersRepository {
     onlyIds: readonly string[] | null;
     state?: NumberState;
     region?: string;
+    health?: HealthStatus;
     after?: KeysetPosition;
     take: number;
   }): Promise<PhoneNumber[]> {
@@ -41,6 +43,7 @@ export class NumbersRepository {
         ...(options.onlyIds !== null && { id: { in: [...options.onlyIds] } }),
         ...(options.state && { state: options.state }),
         ...(options.region && { region: options.region }),
+        ...(options.health && { healthStatus: options.health }),
         ...afterCursor(options.after),
       },
       orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],

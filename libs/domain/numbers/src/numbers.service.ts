@@ -3,6 +3,7 @@ import { type Caller, canAccessNumber, confinedTenantId } from '@bsp/auth';
 import type {
   CreateNumberRequest,
   DesiredState,
+  HealthStatus,
   NumberDetailResponse,
   NumberResponse,
   NumberState,
@@ -31,6 +32,8 @@ export function toNumberResponse(n: PhoneNumber): NumberResponse {
     desiredState: n.desiredState,
     stateReason: n.stateReason,
     fencingEpoch: Number(n.fencingEpoch),
+    healthStatus: n.healthStatus,
+    healthChangedAt: n.healthChangedAt?.toISOString() ?? null,
     createdAt: n.createdAt.toISOString(),
     updatedAt: n.updatedAt.toISOString(),
   };
@@ -90,7 +93,7 @@ export class NumbersService {
   async list(
     caller: Caller,
     tenantId: string,
-    query: { cursor?: string; limit: number; state?: NumberState; region?: string },
+    query: { cursor?: string; limit: number; state?: NumberState; region?: string; health?: HealthStatus },
   ): Promise<Page<NumberResponse>> {
     await this.tenants.getAccessible(caller, tenantId);
     const p = caller.principal;
@@ -99,6 +102,7 @@ export class NumbersService {
       onlyIds: p.kind === 'api_key' && p.numberIds.length > 0 ? p.numberIds : null,
       state: query.state,
       region: query.region,
+      health: query.health,
       after: decodeCursor(query.cursor),
       take: query.limit + 1,
     });

@@ -1,3 +1,5 @@
+import type { HealthStatus } from './health';
+
 export const NUMBER_MODES = ['single', 'ha'] as const;
 export type NumberMode = (typeof NUMBER_MODES)[number];
 
@@ -37,6 +39,9 @@ export interface NumberResponse {
   desiredState: DesiredState;
   stateReason: string | null;
   fencingEpoch: number;
+  /** What the health checks last concluded (null before the first check of an active number). */
+  healthStatus: HealthStatus | null;
+  healthChangedAt: string | null;
   createdAt: string;
   updatedAt: string;
 }

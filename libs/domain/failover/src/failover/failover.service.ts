@@ -64,7 +64,9 @@ export class FailoverService {
       if (number.desiredState !== 'active' || !['active', 'provisioning', 'failed'].includes(number.state)) {
         throw new DomainError(
           'failover_not_possible',
-          `A number in state ${number.state} (wanted ${number.desiredState}) cannot fail over`,
+          number.desiredState === 'active'
+            ? `The number is ${number.state}: only a provisioned number can fail over`
+            : `The number is ${number.desiredState === 'suspended' ? 'suspended' : 'being deleted'}: there is no instance to fail over`,
         );
       }
       const active = number.placements.find((p) => p.activeNumberId === number.id && !isRetiring(p));
