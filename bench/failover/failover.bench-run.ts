@@ -72,7 +72,9 @@ describe('bench: failover time', () => {
         if (kind === 'zone') return h.cluster === holder.cluster && h.zone === zone;
         return h.cluster === holder.cluster;
       });
-      const before = new Map(hit.map((n) => [n.phoneNumber, stack.sim.network.holder(n.phoneNumber)!.podUid]));
+      const before = new Map(
+        hit.map((n) => [n.phoneNumber, stack.sim.network.holder(n.phoneNumber)!.podUid]),
+      );
       const started = Date.now();
       if (kind === 'node') cluster.failNode(holder.node!);
       else if (kind === 'zone') for (const node of cluster.nodesInZone(zone)) cluster.failNode(node);
@@ -135,7 +137,10 @@ describe('bench: failover time', () => {
         nodeOrZoneP99Ms: { goal: 20_000, measured: percentile(nodeOrZone, 99) },
         partitionP99Ms: {
           goal: LEASE_DURATION_MS + 15_000,
-          measured: percentile([...samples.partition].sort((a, b) => a - b), 99),
+          measured: percentile(
+            [...samples.partition].sort((a, b) => a - b),
+            99,
+          ),
         },
       },
       violations: stack.sim.network.violationCount(),
