@@ -84,6 +84,32 @@ describe('automatic failover: the health checks and the lease watchdog start it'
     expect(stack.sim.network.violationCount()).toBe(0);
   }, 120_000);
 
+  it('a lost zone: the number is served from the other cluster at once; redundancy returns with the zone', async () => {
+    const before = await haNumber();
+    const holder = stack.sim.network.holder(before.phoneNumber)!;
+    const cluster = stack.sim.cluster(holder.cluster);
+    const nodes = cluster.nodesInZone(holder.zone!);
+    for (const node of nodes) cluster.failNode(node);
+    try {
+      // The only cluster with room for a new standby is the one whose zone is down: the failover
+      // waits in `restoring` for it, the number already connected elsewhere.
+      const end = Date.now() + 60_000;
+      let failover: any;
+      while (!failover?.connectedAt && Date.now() < end) {
+        failover = (await failovers(before.id))[0];
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      expect(failover).toMatchObject({ trigger: 'instance_lost', fenceMethod: 'lease_expired' });
+      expect(stack.sim.network.holder(before.phoneNumber)!.zone).not.toBe(holder.zone);
+      expect(stack.sim.network.violationCount()).toBe(0);
+    } finally {
+      for (const node of nodes) cluster.recoverNode(node);
+    }
+    expect((await waitForCompletedFailover(before.id)).restoredAt).not.toBeNull();
+    await stack.waitFor(before.id, redundant, 60_000);
+    expect(stack.sim.network.violationCount()).toBe(0);
+  }, 120_000);
+
   it('an unhealthy gateway past the threshold fails the number over', async () => {
     const before = await haNumber();
     const holder = stack.sim.network.holder(before.phoneNumber)!;

@@ -215,6 +215,13 @@ describe('no secret in any log line or error body', () => {
     });
     await call('key as x-api-key garbage', 'GET', '/v1/me', { headers: { 'x-api-key': `${key1} ${key2}` } });
 
+    // A fencing agent's lease renewal with a pod-set token (refused here: no such lease).
+    const leaseToken = secret('lease token', 'LeAsEtOkEn_0123456789abcdefghijklmnopqrstuv');
+    await call('lease renewal', 'POST', '/internal/v1/leases/renew', {
+      headers: { authorization: `Bearer ${leaseToken}` },
+      body: { placementId: '00000000-0000-4000-8000-000000000001', epoch: '1' },
+    });
+
     // Reading the trail back, as JSON and as CSV.
     await call('audit json', 'GET', '/v1/audit-events?limit=200', { token: admin });
     await call('audit csv', 'GET', '/v1/audit-events', { token: admin, headers: { accept: 'text/csv' } });

@@ -266,6 +266,12 @@ export class FailoverRunner {
         if (!standby && number.stateReason) {
           return this.complete(failover, `redundancy not restored: ${number.stateReason}`);
         }
+        // The number is served; a standby that cannot start (its zone is down too) is the
+        // reconciler's to finish, and must not hold the number's failover slot for ever.
+        const since = (failover.connectedAt ?? failover.requestedAt).getTime();
+        if (Date.now() - since > this.confirmTimeoutMs) {
+          return this.complete(failover, 'redundancy not restored yet: the new standby is not ready');
+        }
         await this.requests.request(number.id, 'failover');
         return { kind: 'wait', ms: POLL_MS * 2, reason: 'waiting for a new standby' };
       }
