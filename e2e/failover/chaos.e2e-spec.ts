@@ -1,4 +1,4 @@
-// Seeded chaos: three clusters, 50 numbers (single and HA), random faults for CHAOS_SECONDS (45 s by
+// Seeded chaos: three clusters, 50 numbers (single and HA), random faults for CHAOS_SECONDS (20 s by
 // default; longer runs: CHAOS_SECONDS=300) — CoreApp crashes, node and zone failures, partitions,
 // API server errors, worker kills, Redis connections dropped — with the invariants checked
 // throughout: no two instances of a number ever connected, epochs only increase; and after the
@@ -10,7 +10,7 @@ import { Client } from 'pg';
 import { type ProvisioningStack, STACK_CLUSTERS, startProvisioningStack, TEST_REDIS_URL } from '@bsp/testing';
 
 const SEED = Number(process.env['CHAOS_SEED'] ?? Math.floor(Math.random() * 2 ** 31));
-const CHAOS_MS = Number(process.env['CHAOS_SECONDS'] ?? 45) * 1000;
+const CHAOS_MS = Number(process.env['CHAOS_SECONDS'] ?? 20) * 1000;
 const SETTLE_MS = 120_000;
 
 /** mulberry32: small, fast, and the same sequence for the same seed. */

@@ -1,4 +1,11 @@
-import { renderPodSet, type KubernetesManifest } from '@bsp/domain-provisioning';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import {
+  leaseToken,
+  renderPodSet,
+  type KubernetesManifest,
+  type PodSetInput,
+} from '@bsp/domain-provisioning';
 import { startSimulation, type SimCluster, type Simulation } from '@bsp/kube-sim';
 import {
   haStandbyInput,
@@ -23,11 +30,43 @@ async function until(what: string, check: () => boolean, ms = 20_000): Promise<v
 describe('a rendered pod set on a simulated cluster', () => {
   let sim: Simulation;
   let cluster: SimCluster;
-  const primary = singlePrimaryInput();
-  const standby = haStandbyInput();
-  const number = primary.number.phoneNumber;
+  let controlPlane: Server;
+  let primary: PodSetInput;
+  let standby: PodSetInput;
+  const number = singlePrimaryInput().number.phoneNumber;
+  const renewals: { placementId: string; epoch: string; tokenMatches: boolean }[] = [];
 
   beforeAll(async () => {
+    // The control plane's lease endpoint, reduced to its contract: grant the primary's own token.
+    const expected = leaseToken(
+      singlePrimaryInput().credentials.encryptionSecret,
+      singlePrimaryInput().placement.id,
+    );
+    controlPlane = createServer((req, res) => {
+      let body = '';
+      req.on('data', (c: Buffer) => (body += c.toString()));
+      req.on('end', () => {
+        const { placementId, epoch } = JSON.parse(body) as { placementId: string; epoch: string };
+        const tokenMatches = req.headers.authorization === `Bearer ${expected}`;
+        renewals.push({ placementId, epoch, tokenMatches });
+        res.writeHead(tokenMatches ? 200 : 401, { 'content-type': 'application/json' });
+        res.end(
+          JSON.stringify(
+            tokenMatches
+              ? { granted: true, leaseDurationMs: 5000, renewIntervalMs: 1000 }
+              : { code: 'lease_token_invalid' },
+          ),
+        );
+      });
+    });
+    await new Promise<void>((r) => controlPlane.listen(0, '127.0.0.1', r));
+    const leaseUrl = `http://127.0.0.1:${(controlPlane.address() as AddressInfo).port}/internal/v1/leases/renew`;
+    const withLease = (input: PodSetInput): PodSetInput => ({
+      ...input,
+      settings: { ...input.settings, leaseUrl },
+    });
+    primary = withLease(singlePrimaryInput());
+    standby = withLease(haStandbyInput());
     sim = await startSimulation({
       clusters: [{ name: 'eu-central-1', region: 'eu-central', zones: ['eu-central-1a', 'eu-central-1b'] }],
     });
@@ -36,6 +75,7 @@ describe('a rendered pod set on a simulated cluster', () => {
 
   afterAll(async () => {
     await sim.stop();
+    await new Promise((r) => controlPlane.close(r));
   });
 
   it('runs: the primary CoreApp connects with its epoch, the WebApp turns ready, the standby holds nothing', async () => {
@@ -48,6 +88,8 @@ describe('a rendered pod set on a simulated cluster', () => {
     const holder = sim.network.holder(number)!;
     expect(holder).toMatchObject({ namespace: primary.placement.namespace, pod: 'coreapp-0', epoch: '3' });
     expect(holder.zone).toBe('eu-central-1a');
+    // Its fencing agent renewed with its own pod set's token before the CoreApp could connect.
+    expect(renewals[0]).toEqual({ placementId: primary.placement.id, epoch: '3', tokenMatches: true });
 
     const ready = (ns: string) => {
       const d = cluster.store.find('deployments', ns, 'webapp') as any;

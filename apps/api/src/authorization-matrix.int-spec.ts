@@ -956,10 +956,10 @@ const ROUTES: Record<string, RouteSpec> = {
 };
 
 /**
- * Nest mounts each global middleware (shutdown drain, HTTP metrics, JSON body parsing; `forRoutes('*')`) as an
- * all-methods wildcard route that only passes requests on; they are not endpoints.
+ * Nest mounts the global middleware chain (shutdown drain, HTTP metrics, JSON body parsing;
+ * `forRoutes('*')`) as two all-methods wildcard routes that only pass requests on; they are not endpoints.
  */
-const MIDDLEWARE_MOUNTS = ['ALL /{*path}', 'ALL /{*path}', 'ALL /{*path}'];
+const MIDDLEWARE_MOUNTS = ['ALL /{*path}', 'ALL /{*path}'];
 
 // ---------------------------------------------------------------------------------------------
 
