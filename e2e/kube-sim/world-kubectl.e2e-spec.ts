@@ -197,15 +197,20 @@ describe('kube-sim controllers judged by real kubectl', () => {
     const rollout = await kubectl('-n', NS, 'rollout', 'status', 'deployment/webapp', '--timeout=30s');
     expect(rollout.code).toBe(0);
     expect(rollout.stdout).toContain('successfully rolled out');
-    const rs = await kubectl(
-      '-n',
-      NS,
-      'get',
-      'rs',
-      '-o',
-      'jsonpath={range .items[*]}{.spec.replicas}{" "}{end}',
-    );
-    expect(rs.stdout.trim().split(' ').sort()).toEqual(['0', '3']);
+    // The old ReplicaSet's last scale-down may land a controller pass after the status kubectl
+    // judged (seen once on a loaded CI machine): wait for it rather than read one instant.
+    await expect
+      .poll(
+        async () =>
+          (
+            await kubectl('-n', NS, 'get', 'rs', '-o', 'jsonpath={range .items[*]}{.spec.replicas}{" "}{end}')
+          ).stdout
+            .trim()
+            .split(' ')
+            .sort(),
+        { timeout: 10_000, interval: 200 },
+      )
+      .toEqual(['0', '3']);
     const history = await kubectl('-n', NS, 'rollout', 'history', 'deployment/webapp');
     expect(history.stdout).toMatch(/1\s+<none>\n2\s+<none>/);
     const undo = await kubectl('-n', NS, 'rollout', 'undo', 'deployment/webapp');
