@@ -518,8 +518,11 @@ async function main(): Promise<void> {
     DASHBOARD_DIR: process.env.DASHBOARD_DIR ?? resolve(ROOT, 'dist/apps/dashboard'),
     TENANT_DATABASE_CIDRS: process.env.TENANT_DATABASE_CIDRS ?? '127.0.0.1/32',
     // The emulated API servers listen on loopback; the pod sets' egress policy must allow them.
+    // Their fencing agents renew activation leases at this API, as pods reach it.
     ...(!options.kubeconfig && {
       KUBE_API_SERVER_CIDRS: process.env.KUBE_API_SERVER_CIDRS ?? '127.0.0.1/32',
+      FENCING_LEASE_URL:
+        process.env.FENCING_LEASE_URL ?? `http://127.0.0.1:${apiPort}/internal/v1/leases/renew`,
     }),
     ...((db.tenantAdminUrl ?? process.env.TENANT_DATABASE_ADMIN_URL) && {
       TENANT_DATABASE_ADMIN_URL: db.tenantAdminUrl ?? process.env.TENANT_DATABASE_ADMIN_URL,
