@@ -117,7 +117,20 @@ export class FailoverRunner {
     const target = clusterTarget(old.cluster);
     if (this.kube.reachability(target.name) === 'unreachable') return 'not-confirmed';
     try {
-      if ((await this.reconciler.applyFencedCoreApp(number.id, old.id)) === 'absent') return 'gone';
+      const written = await this.reconciler.applyFencedCoreApp(number.id, old.id);
+      if (written === 'absent') return 'gone';
+      // A missing pod proves nothing until the StatefulSet controller has acted on the zero: before
+      // that, it may still create the pod from the old replica count.
+      const statefulSet = await this.kube.get(target, {
+        apiVersion: 'apps/v1',
+        kind: 'StatefulSet',
+        namespace: old.namespace,
+        name: written.metadata.name,
+      });
+      if (!statefulSet) return 'gone';
+      const status = (statefulSet['status'] ?? {}) as { observedGeneration?: number; replicas?: number };
+      const generation = statefulSet.metadata.generation ?? written.metadata.generation ?? 0;
+      if ((status.observedGeneration ?? 0) < generation || (status.replicas ?? 0) > 0) return 'not-confirmed';
       const pod = await this.kube.get(target, {
         apiVersion: 'v1',
         kind: 'Pod',

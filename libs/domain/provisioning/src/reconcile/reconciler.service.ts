@@ -96,9 +96,9 @@ export class Reconciler {
 
   /**
    * A failover fencing a placement: writes its CoreApp at zero replicas (the whole StatefulSet, as
-   * every write of it is). 'absent' when the pod set was never created there.
+   * every write of it is) and returns it as stored. 'absent' when the pod set was never created there.
    */
-  async applyFencedCoreApp(numberId: string, placementId: string): Promise<'applied' | 'absent'> {
+  async applyFencedCoreApp(numberId: string, placementId: string): Promise<KubeObject | 'absent'> {
     const number = await this.repository.findNumber(numberId);
     const placement = number?.placements.find((p) => p.id === placementId);
     if (!number || !placement) return 'absent';
@@ -108,8 +108,7 @@ export class Reconciler {
     );
     if (!coreApp) return 'absent';
     try {
-      await this.kube.apply(clusterTarget(placement.cluster), coreApp);
-      return 'applied';
+      return await this.kube.apply(clusterTarget(placement.cluster), coreApp);
     } catch (error) {
       if (error instanceof KubeApiError && error.status === 404) return 'absent';
       throw error;
